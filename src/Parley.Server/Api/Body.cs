@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Server.Api;
+
+/// <summary>
+/// A JSON request body read tolerantly: top-level snake_case keys (<c>conversation_id</c>, <c>_id</c>) are
+/// accepted as camelCase, names match case-insensitively, an empty body is <c>{}</c>. Nested objects
+/// (message payloads) are left exactly as sent.
+/// </summary>
+public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T : class
+{
+    public T Value { get; } = value;
+
+    public static async ValueTask<Body<T>?> BindAsync(HttpContext context, ParameterInfo parameter)
+    {
+        var request = context.Request;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            if (!request.HasJsonContentType())
+                throw new BadHttpRequestException("Content-Type must be application/json", StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        JsonNode? node;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, context.RequestAborted);
+            node = buffer.Length == 0 ? new JsonObject() : JsonNode.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length).Span);
+        }
+        catch (JsonException e)
+        {
+            throw new BadHttpRequestException($"Malformed JSON: {e.Message}", StatusCodes.Status400BadRequest, e);
+        }
+
+        if (node is not JsonObject obj)
+            throw new BadHttpRequestException("The request body must be a JSON object", StatusCodes.Status400BadRequest);
+
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var value = Normalize(obj).Deserialize<T>(options) ?? throw new JsonException("empty body");
+            return new Body<T>(value);
+        }
+        catch (JsonException e)
+        {
+            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            throw new BodyFieldException(field, "Has the wrong type (for example text where a list or a number is expected)", e);
+        }
+    }
+
+    private static JsonObject Normalize(JsonObject source)
+    {
+        var result = new JsonObject(new JsonNodeOptions { PropertyNameCaseInsensitive = true });
+        foreach (var (key, value) in source.ToList())
+        {
+            source.Remove(key);
+            result[CamelCase(key)] = value;
+        }
+        return result;
+    }
+
+    internal static string CamelCase(string key)
+    {
+        if (key == "_id") return "id";
+        if (!key.Contains('_')) return key;
+        var parts = key.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0) return key;
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+}
+
+/// <summary>A body field whose JSON type is wrong; answered as a 400 naming the field.</summary>
+public sealed class BodyFieldException(string field, string problem, Exception inner)
+    : BadHttpRequestException($"Invalid value for '{field}'", StatusCodes.Status400BadRequest, inner)
+{
+    public string Field { get; } = field;
+    public string Problem { get; } = problem;
+}

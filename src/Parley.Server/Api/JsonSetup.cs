@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Parley.Server.Api;
+
+public static class JsonSetup
+{
+    public static IServiceCollection AddParleyJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(o => Apply(o.SerializerOptions));
+
+    /// <summary>camelCase out, case-insensitive in, timestamps as ISO 8601 UTC with milliseconds.</summary>
+    public static JsonSerializerOptions Apply(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = true;
+        options.NumberHandling = JsonNumberHandling.AllowReadingFromString;
+        options.Converters.Add(new UtcMillisecondsConverter());
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ParleyJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        return options;
+    }
+
+    public static readonly JsonSerializerOptions Default = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+}
+
+public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+    {
+        Span<char> buffer = stackalloc char[24];
+        value.UtcDateTime.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Parley.Server.Api;
+
+namespace Parley.Server.Auth;
+
+/// <summary>
+/// Reads a bearer token from the Authorization header (or, for WebSocket upgrades, ?access_token=),
+/// checks it with <see cref="TokenService"/> and that its security stamp is still current.
+/// </summary>
+public sealed class BearerHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    TokenService tokens, UserStamps stamps)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var token = ReadToken(Request);
+        if (token is null) return AuthenticateResult.NoResult();
+        if (tokens.Validate(token) is not { } claims) return AuthenticateResult.Fail("Invalid or expired token");
+        if (!await stamps.IsCurrentAsync(claims.UserId, claims.Stamp, Context.RequestAborted))
+            return AuthenticateResult.Fail("Token has been revoked");
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, claims.UserId)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    public static string? ReadToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
+        if (request.Path.StartsWithSegments("/ws") && request.Query["access_token"].ToString() is { Length: > 0 } query) return query;
+        return null;
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        return ApiError.WriteAsync(Context, 401, "unauthorized", failure ?? "Authentication required: send Authorization: Bearer <token>");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ApiError.WriteAsync(Context, 403, "forbidden", "You are not allowed to do this");
+}
+
+public static class CurrentUser
+{
+    /// <summary>The authenticated caller's id; endpoints behind the fallback policy always have one.</summary>
+    public static string Id(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No authenticated user");
+}

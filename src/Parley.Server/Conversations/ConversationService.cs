@@ -1,0 +1,226 @@
+using System.Data.Common;
+using Parley.Server.Agents;
+using Parley.Server.Api;
+using Parley.Server.Data;
+using Parley.Server.Realtime;
+using Parley.Server.Users;
+
+namespace Parley.Server.Conversations;
+
+public sealed record CreateConversation(string Type, IReadOnlyList<string> ParticipantIds, string? Name, string? Description, string? Picture);
+
+/// <summary>
+/// The membership rules of DESIGN.md. Each operation is one transaction that checks the caller's role
+/// and appends its events; events are published after commit.
+/// </summary>
+public sealed class ConversationService(ConversationStore store, ConversationViews views, UserStore users, AgentDirectory agents,
+    IEventBus bus, MembershipHooks hooks)
+{
+    private Db Db => store.Db;
+
+    public async Task<Outcome<(ConversationDto Conversation, bool Created)>> CreateAsync(string callerId, CreateConversation spec, CancellationToken ct)
+    {
+        var others = spec.ParticipantIds.Where(id => id != callerId).Distinct().ToList();
+        if (spec.Type == ConversationTypes.Direct && others.Count != 1)
+            return Failure.Invalid("participantId", "A direct conversation needs exactly one other participant");
+        if (spec.Type == ConversationTypes.Ai)
+            others = [(await agents.EnsureAssistantAsync(ct)).Id];
+        var found = await users.GetManyAsync(others, ct);
+        var missing = others.Except(found.Where(u => !u.IsDeleted && (u.Kind == UserKinds.Human || spec.Type == ConversationTypes.Ai)).Select(u => u.Id)).ToList();
+        if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
+
+        var events = new List<ChatEvent>();
+        var result = await Db.WriteAsync<(ConversationDto, bool)>(async (connection, tx) =>
+        {
+            var now = Clock.NowMs();
+            string? directKey = null;
+            if (spec.Type == ConversationTypes.Direct)
+            {
+                directKey = string.Join(':', new[] { callerId, others[0] }.Order(StringComparer.Ordinal));
+                if (await ConversationStore.FindDirectAsync(connection, tx, directKey) is { } existing)
+                {
+                    // Someone who left a direct conversation gets it back when either side opens it again.
+                    var back = await ConversationStore.AddMembersAsync(connection, tx, existing.Id, [(callerId, Roles.Member), (others[0], Roles.Member)], now);
+                    foreach (var m in back) events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, null, m.UserId,
+                        new { conversationId = existing.Id, conversation = await views.DetailsAsync(connection, tx, existing, null, ct) }));
+                    var me = (await store.GetForMemberAsync(connection, tx, existing.Id, callerId))!.Value.Member;
+                    return (await views.DetailsAsync(connection, tx, existing, me, ct), false);
+                }
+            }
+
+            var c = new ConversationRow
+            {
+                Id = Guid.CreateVersion7().ToString(), Type = spec.Type, Name = spec.Name, Description = spec.Description, Picture = spec.Picture,
+                CreatedBy = callerId, CreatedAt = now, UpdatedAt = now,
+            };
+            await ConversationStore.InsertAsync(connection, tx, c, directKey);
+            var creatorRole = ConversationTypes.HasRoles(spec.Type) ? Roles.Owner : Roles.Member;
+            var members = await ConversationStore.AddMembersAsync(connection, tx, c.Id,
+                others.Select(id => (id, Roles.Member)).Prepend((callerId, creatorRole)), now);
+            var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, c.Id, null, new { conversationId = c.Id, conversation = neutral }));
+            await hooks.MembersAddedAsync(connection, tx, c, callerId, members.Where(m => m.UserId != callerId).ToList(), events, ct);
+            return (await views.DetailsAsync(connection, tx, c, members[0], ct), true);
+        }, ct);
+        await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    public async Task<Outcome<ConversationDto>> GetAsync(string callerId, string conversationId, CancellationToken ct)
+    {
+        await using var connection = await Db.OpenAsync(ct);
+        if (await store.GetForMemberAsync(connection, null, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+        return await views.DetailsAsync(connection, null, found.Conversation, found.Member, ct);
+    }
+
+    public Task<Outcome<ConversationDto>> UpdateAsync(string callerId, string conversationId, string? name, string? description, string? picture, CancellationToken ct) =>
+        AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        {
+            c.Name = name ?? c.Name;
+            c.Description = description ?? c.Description;
+            c.Picture = picture ?? c.Picture;
+            c.UpdatedAt = Clock.NowMs();
+            await ConversationStore.UpdateMetadataAsync(connection, tx, c);
+            var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationUpdated, c.Id, null,
+                new { conversationId = c.Id, conversation = neutral, updatedBy = callerId }));
+            return await views.DetailsAsync(connection, tx, c, me, ct);
+        });
+
+    public async Task<Outcome<ConversationDto>> AddMembersAsync(string callerId, string conversationId, IReadOnlyList<string> userIds, CancellationToken ct)
+    {
+        var wanted = userIds.Distinct().ToList();
+        var found = (await users.GetManyAsync(wanted, ct)).Where(u => !u.IsDeleted).Select(u => u.Id).ToHashSet();
+        return await AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        {
+            // Existence of the conversation is checked before the users, so outsiders learn nothing about it.
+            var missing = wanted.Where(id => !found.Contains(id)).ToList();
+            if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
+            var added = await ConversationStore.AddMembersAsync(connection, tx, c.Id, wanted.Select(id => (id, Roles.Member)), Clock.NowMs());
+            await hooks.MembersAddedAsync(connection, tx, c, callerId, added, events, ct);
+            return await views.DetailsAsync(connection, tx, c, me, ct);
+        });
+    }
+
+    public Task<Outcome<ConversationDto>> SetRoleAsync(string callerId, string conversationId, string targetId, string role, CancellationToken ct) =>
+        AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        {
+            var members = await ConversationStore.MembersAsync(connection, tx, c.Id);
+            if (members.FirstOrDefault(m => m.UserId == targetId) is not { } target) return Failure.NotFound("Member not found");
+            if (role == Roles.Owner)
+            {
+                if (me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can hand over ownership");
+                if (target.UserId == callerId) return await views.DetailsAsync(connection, tx, c, me, ct);
+                await ConversationStore.SetRoleAsync(connection, tx, c.Id, callerId, Roles.Admin);
+                events.Add(await hooks.RoleChangedAsync(connection, tx, c, callerId, callerId, Roles.Admin));
+                me.Role = Roles.Admin;
+            }
+            else if (target.Role == Roles.Owner)
+                return Failure.Forbidden("The owner's role cannot be changed; the owner can hand over ownership");
+            if (target.Role != role)
+            {
+                await ConversationStore.SetRoleAsync(connection, tx, c.Id, targetId, role);
+                events.Add(await hooks.RoleChangedAsync(connection, tx, c, callerId, targetId, role));
+            }
+            return await views.DetailsAsync(connection, tx, c, me, ct);
+        });
+
+    public async Task<Outcome<ConversationDto?>> RemoveMemberAsync(string callerId, string conversationId, string targetId, CancellationToken ct)
+    {
+        if (targetId == callerId) return await LeaveAsync(callerId, conversationId, ct);
+        var result = await AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        {
+            var members = await ConversationStore.MembersAsync(connection, tx, c.Id);
+            if (members.FirstOrDefault(m => m.UserId == targetId) is not { } target) return Failure.NotFound("Member not found");
+            if (target.Role == Roles.Owner) return Failure.Forbidden("The owner cannot be removed");
+            if (target.Role == Roles.Admin && me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can remove an admin");
+            await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, targetId);
+            await hooks.MemberRemovedAsync(connection, tx, c, callerId, targetId, "removed", events);
+            return await views.DetailsAsync(connection, tx, c, me, ct);
+        });
+        return result.Ok ? result.Value : result.Error!;
+    }
+
+    /// <summary>Leaves; when the owner leaves, ownership passes to the oldest admin, else the oldest member.</summary>
+    public async Task<Outcome<ConversationDto?>> LeaveAsync(string callerId, string conversationId, CancellationToken ct)
+    {
+        var events = new List<ChatEvent>();
+        var result = await Db.TryWriteAsync<ConversationDto?>(async (connection, tx) =>
+        {
+            if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+            await LeaveInTransactionAsync(connection, tx, found.Conversation, found.Member, events);
+            return (ConversationDto?)null;
+        }, ct);
+        await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    /// <summary>A group/channel OWNER or ADMIN deletes it for everyone; anyone else leaves.</summary>
+    public async Task<Outcome<string>> DeleteOrLeaveAsync(string callerId, string conversationId, CancellationToken ct)
+    {
+        var events = new List<ChatEvent>();
+        var result = await Db.TryWriteAsync<string>(async (connection, tx) =>
+        {
+            if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+            var (c, me) = found;
+            if (ConversationTypes.HasRoles(c.Type) && Roles.IsAdmin(me.Role))
+            {
+                await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
+                events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationDeleted, c.Id, null,
+                    new { conversationId = c.Id, deletedBy = callerId }));
+                return "deleted";
+            }
+            await LeaveInTransactionAsync(connection, tx, c, me, events);
+            return "left";
+        }, ct);
+        await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    /// <summary>For account deletion: leave every conversation inside the caller's transaction.</summary>
+    public async Task LeaveAllAsync(DbConnection connection, DbTransaction tx, string userId, List<ChatEvent> events)
+    {
+        foreach (var id in await ConversationStore.ConversationIdsOfAsync(connection, tx, userId))
+            if (await store.GetForMemberAsync(connection, tx, id, userId) is { } found)
+                await LeaveInTransactionAsync(connection, tx, found.Conversation, found.Member, events);
+    }
+
+    private async Task LeaveInTransactionAsync(DbConnection connection, DbTransaction tx, ConversationRow c, MemberRow me, List<ChatEvent> events)
+    {
+        await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, me.UserId);
+        var rest = await ConversationStore.MembersAsync(connection, tx, c.Id);
+        if (rest.Count == 0)
+        {
+            await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationDeleted, null, me.UserId,
+                new { conversationId = c.Id, deletedBy = me.UserId }));
+            return;
+        }
+        await hooks.MemberRemovedAsync(connection, tx, c, me.UserId, me.UserId, "left", events);
+        if (me.Role == Roles.Owner)
+        {
+            var heir = rest.FirstOrDefault(m => m.Role == Roles.Admin) ?? rest.FirstOrDefault(m => !agents.IsAgent(m.UserId)) ?? rest[0];
+            await ConversationStore.SetRoleAsync(connection, tx, c.Id, heir.UserId, Roles.Owner);
+            events.Add(await hooks.RoleChangedAsync(connection, tx, c, me.UserId, heir.UserId, Roles.Owner));
+        }
+    }
+
+    private delegate Task<Outcome<ConversationDto>> AdminWork(DbConnection connection, DbTransaction tx, ConversationRow c, MemberRow me, List<ChatEvent> events);
+
+    /// <summary>Membership (else 404), a group or channel (else 400), an OWNER/ADMIN caller (else 403), then the work.</summary>
+    private async Task<Outcome<ConversationDto>> AsAdminAsync(string callerId, string conversationId, CancellationToken ct, AdminWork work)
+    {
+        var events = new List<ChatEvent>();
+        var result = await Db.TryWriteAsync(async (connection, tx) =>
+        {
+            if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+            var (c, me) = found;
+            if (!ConversationTypes.HasRoles(c.Type))
+                return Failure.BadRequest($"Only group and channel conversations can be changed this way; this one is {c.Type}");
+            if (!Roles.IsAdmin(me.Role)) return Failure.Forbidden("Only an owner or admin can do this");
+            return await work(connection, tx, c, me, events);
+        }, ct);
+        if (result.Ok) await bus.PublishAsync(events, ct);
+        return result;
+    }
+}

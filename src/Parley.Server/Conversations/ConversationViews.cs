@@ -1,0 +1,56 @@
+using System.Data.Common;
+using Parley.Server.Data;
+using Parley.Server.Presence;
+using Parley.Server.Users;
+
+namespace Parley.Server.Conversations;
+
+/// <summary>Turns rows into the DTOs clients see, loading the member users in one query.</summary>
+public sealed class ConversationViews(UserStore users, PresenceTracker presence)
+{
+    public async Task<List<MemberDto>> MembersAsync(IEnumerable<MemberRow> members, string viewerId, CancellationToken ct = default)
+    {
+        var list = members.ToList();
+        var byId = (await users.GetManyAsync(list.Select(m => m.UserId), ct)).ToDictionary(u => u.Id);
+        return list.Where(m => byId.ContainsKey(m.UserId))
+            .Select(m => MemberDtoFactory.From(m, UserDto.From(byId[m.UserId], presence.StatusOf(byId[m.UserId], viewerId))))
+            .ToList();
+    }
+
+    /// <summary>Full details: every member. <paramref name="viewer"/> null gives the neutral view sent in events.</summary>
+    public async Task<ConversationDto> DetailsAsync(DbConnection connection, DbTransaction? tx, ConversationRow c, MemberRow? viewer, CancellationToken ct = default)
+    {
+        var members = await ConversationStore.MembersAsync(connection, tx, c.Id);
+        var dtos = await MembersAsync(members, viewer?.UserId ?? "", ct);
+        var unread = viewer is null ? 0 : await UnreadAsync(connection, tx, c.Id, viewer);
+        var last = await LastMessageAsync(connection, tx, c);
+        return Build(c, viewer?.Role, unread, members.Count, dtos, last);
+    }
+
+    public static ConversationDto Build(ConversationRow c, string? myRole, long unread, long memberCount, IReadOnlyList<MemberDto> members, LastMessageDto? last) =>
+        new(c.Id, c.Type, c.Name, c.Description, c.Picture, c.CreatedBy, c.DeletedAt is null ? "active" : "deleted",
+            Clock.ToTime(c.CreatedAt), Clock.ToTime(c.UpdatedAt), c.LastSeq, Clock.ToTime(c.LastMessageAt), last,
+            myRole, unread, memberCount, members);
+
+    public static LastMessageDto? LastMessage(string? id, long seq, string? senderId, string? type, string? content, long? createdAt, long? deletedAt)
+    {
+        if (id is null) return null;
+        var text = deletedAt is null ? content : null;
+        var at = Clock.ToTime(createdAt ?? 0);
+        return new LastMessageDto(id, seq, senderId!, type!, text, text, at, at, deletedAt is not null);
+    }
+
+    private static async Task<LastMessageDto?> LastMessageAsync(DbConnection connection, DbTransaction? tx, ConversationRow c)
+    {
+        if (c.LastSeq == 0) return null;
+        var row = await Dapper.SqlMapper.QuerySingleOrDefaultAsync<(string Id, string SenderId, string Type, string? Content, long CreatedAt, long? DeletedAt)>(
+            connection, "SELECT id, sender_id, type, content, created_at, deleted_at FROM messages WHERE conversation_id = @Id AND seq = @LastSeq",
+            new { c.Id, c.LastSeq }, tx);
+        return row.Id is null ? null : LastMessage(row.Id, c.LastSeq, row.SenderId, row.Type, row.Content, row.CreatedAt, row.DeletedAt);
+    }
+
+    private static Task<long> UnreadAsync(DbConnection connection, DbTransaction? tx, string conversationId, MemberRow me) =>
+        Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "SELECT COUNT(*) FROM messages WHERE conversation_id = @conversationId AND seq > @LastReadSeq AND sender_id <> @UserId AND deleted_at IS NULL",
+            new { conversationId, me.LastReadSeq, me.UserId }, tx);
+}

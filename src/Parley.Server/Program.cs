@@ -1,0 +1,36 @@
+using Parley.Server;
+using Parley.Server.Api;
+using Parley.Server.Auth;
+using Parley.Server.Conversations;
+using Parley.Server.Data;
+using Parley.Server.Users;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddParleyHosting();
+builder.Services.AddParleyJson();
+builder.Services.AddParleyData(builder.Configuration);
+builder.Services.AddParleyAuth();
+builder.Services.AddParleyFeatures();
+builder.Services.AddParleyOpenApi();
+
+var app = builder.Build();
+
+await app.MigrateDatabaseAsync();
+app.EnsureSigningKey();
+
+app.UseParleyErrors();
+app.MapParleyDocs();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealthChecks("/healthz").AllowAnonymous();
+
+var api = app.MapGroup("/api");
+api.MapAuth();
+api.MapUsers();
+api.MapConversations();
+api.MapGroupsAndChannels();
+
+app.LogListeningUrls();
+app.Run();

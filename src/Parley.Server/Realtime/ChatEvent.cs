@@ -1,0 +1,25 @@
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// One change worth telling clients about, as stored in the event log. A conversation event reaches the
+/// conversation's current members; a personal event (UserId set) reaches that user only. Data is the
+/// payload's JSON, serialised once when the event is appended.
+/// </summary>
+public sealed record ChatEvent(long Cursor, string Type, string? ConversationId, string? UserId, long CreatedAt, ReadOnlyMemory<byte> Data);
+
+public static class EventTypes
+{
+    public const string ConversationNew = "conversation:new";
+    public const string ConversationUpdated = "conversation:updated";
+    public const string ConversationDeleted = "conversation:deleted";
+    public const string MemberAdded = "member:added";
+    public const string MemberRemoved = "member:removed";
+    public const string MemberRole = "member:role";
+    public const string MessageNew = "message:new";
+    public const string MessageUpdated = "message:updated";
+    public const string MessageDeleted = "message:deleted";
+    public const string MessageRead = "message:read";
+    public const string Typing = "typing";
+    public const string Presence = "presence";
+    public const string NotificationNew = "notification:new";
+}

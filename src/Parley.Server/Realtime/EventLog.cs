@@ -1,0 +1,25 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Parley.Server.Api;
+using Parley.Server.Data;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Appends events inside the transaction that makes the change, so an event exists exactly when its change
+/// does; the caller publishes them on the <see cref="IEventBus"/> after commit.
+/// </summary>
+public static class EventLog
+{
+    public static async Task<ChatEvent> AppendAsync<T>(DbConnection connection, DbTransaction tx, string type,
+        string? conversationId, string? userId, T data)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(data, JsonSetup.Default);
+        var now = Clock.NowMs();
+        var cursor = await connection.ExecuteScalarAsync<long>(
+            "INSERT INTO events (conversation_id, user_id, type, data, created_at) VALUES (@conversationId, @userId, @type, @data, @now) RETURNING id",
+            new { conversationId, userId, type, data = System.Text.Encoding.UTF8.GetString(json), now }, tx);
+        return new ChatEvent(cursor, type, conversationId, userId, now, json);
+    }
+}

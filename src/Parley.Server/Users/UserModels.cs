@@ -1,0 +1,43 @@
+using Parley.Server.Data;
+
+namespace Parley.Server.Users;
+
+public sealed class UserRow
+{
+    public string Id { get; set; } = "";
+    public string Username { get; set; } = "";
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    public string? ProfilePicture { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public string SecurityStamp { get; set; } = "";
+    public string Kind { get; set; } = UserKinds.Human;
+    public string? Status { get; set; }
+    public long? LastSeenAt { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? DeletedAt { get; set; }
+
+    public bool IsDeleted => DeletedAt is not null;
+}
+
+public static class UserKinds
+{
+    public const string Human = "human";
+    public const string Agent = "agent";
+}
+
+/// <summary>A user as others see them. No hash or stamp ever leaves the server.</summary>
+public sealed record UserDto(
+    string Id, string Username, string? Email, string Name, string? ProfilePicture, string Status,
+    DateTimeOffset? LastSeenAt, DateTimeOffset CreatedAt, bool IsAgent, bool Deleted)
+{
+    public const string DeletedName = "Deleted user";
+
+    public static UserDto From(UserRow row, string status) => row.IsDeleted
+        ? new UserDto(row.Id, "deleted", null, DeletedName, null, "offline", null, Clock.ToTime(row.CreatedAt), false, true)
+        : new UserDto(row.Id, row.Username, row.Email, row.Name ?? row.Username, row.ProfilePicture, status,
+            Clock.ToTime(row.LastSeenAt), Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false);
+}
+
+public sealed record AuthResponse(string Token, string TokenType, DateTimeOffset ExpiresAt, UserDto User);

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
+using Parley.Server.Api;
+using Parley.Server.Auth;
+using Parley.Server.Conversations;
+using Parley.Server.Data;
+using Parley.Server.Presence;
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Users;
+
+public sealed record UpdateUserRequest(string? Username, string? Email, string? Name, string? ProfilePicture, string? Password, string? CurrentPassword);
+
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsers(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/users").WithTags("Users");
+        group.MapGet("/", Search);
+        group.MapGet("/me", (ClaimsPrincipal user, UserStore users, PresenceTracker presence, CancellationToken ct) =>
+            Get(user.Id(), user, users, presence, ct));
+        group.MapGet("/{id}", Get);
+        group.MapPut("/{id}", Update);
+        group.MapDelete("/{id}", Delete);
+        return api;
+    }
+
+    private static async Task<IResult> Search(string? search, string? q, Paging paging, HttpContext http, ClaimsPrincipal user,
+        UserStore users, PresenceTracker presence, CancellationToken ct)
+    {
+        var (rows, total) = await users.SearchAsync(search ?? q, paging, ct);
+        http.Response.Headers["X-Total-Count"] = total.ToString();
+        var me = user.Id();
+        return Ok.With(rows.Select(u => UserDto.From(u, presence.StatusOf(u, me))).ToList(), "Users retrieved successfully");
+    }
+
+    private static async Task<IResult> Get(string id, ClaimsPrincipal user, UserStore users, PresenceTracker presence, CancellationToken ct)
+    {
+        var row = await users.GetAsync(id, ct);
+        return row is null ? ApiError.NotFound("User not found") : Ok.With(UserDto.From(row, presence.StatusOf(row, user.Id())), "User retrieved successfully");
+    }
+
+    private static async Task<IResult> Update(string id, Body<UpdateUserRequest> body, ClaimsPrincipal user, UserStore users,
+        IPasswordHasher<UserRow> hasher, UserStamps stamps, TokenService tokens, PresenceTracker presence, CancellationToken ct)
+    {
+        if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only change your own profile");
+        var r = body.Value;
+        var v = new Validator();
+        UserRules.Username(v, r.Username, required: false);
+        UserRules.Email(v, AuthApi.Blank(r.Email));
+        UserRules.Name(v, r.Name);
+        UserRules.Picture(v, "profilePicture", r.ProfilePicture);
+        UserRules.Password(v, r.Password, required: false);
+        if (v.Failed) return v.Result();
+
+        var row = await users.GetAsync(id, ct);
+        if (row is null || row.IsDeleted) return ApiError.NotFound("User not found");
+        row.Username = r.Username ?? row.Username;
+        row.Email = r.Email is null ? row.Email : AuthApi.Blank(r.Email);
+        row.Name = r.Name?.Trim() ?? row.Name;
+        row.ProfilePicture = r.ProfilePicture ?? row.ProfilePicture;
+        var passwordChanged = r.Password is not null;
+        if (passwordChanged)
+        {
+            row.PasswordHash = hasher.HashPassword(row, r.Password!);
+            row.SecurityStamp = Guid.NewGuid().ToString("N");
+        }
+        row.UpdatedAt = Clock.NowMs();
+        var taken = await users.UpdateAsync(row, passwordChanged, ct);
+        if (taken.Count > 0) return AuthApi.Taken(taken);
+        if (!passwordChanged) return Ok.With(UserDto.From(row, presence.StatusOf(row, id)), "User updated successfully");
+
+        // Every earlier token is revoked now; the caller continues with the fresh one returned here.
+        stamps.Forget(id);
+        var token = tokens.Issue(row.Id, row.SecurityStamp);
+        return Ok.With(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(row, presence.StatusOf(row, id))),
+            "User updated successfully; other sessions were signed out");
+    }
+
+    private static async Task<IResult> Delete(string id, ClaimsPrincipal user, UserStore users, ConversationService conversations,
+        UserStamps stamps, Db db, IEventBus bus, CancellationToken ct)
+    {
+        if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only delete your own account");
+        var events = new List<ChatEvent>();
+        await db.WriteAsync(async (connection, tx) =>
+        {
+            await conversations.LeaveAllAsync(connection, tx, id, events);
+            await users.SoftDeleteAsync(connection, tx, id, Clock.NowMs());
+            return true;
+        }, ct);
+        stamps.Forget(id);
+        await bus.PublishAsync(events, ct);
+        return Ok.With(new { id, deleted = true }, "User deleted successfully");
+    }
+}
