@@ -112,7 +112,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
                 if (me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can hand over ownership");
                 if (target.UserId == callerId) return await views.DetailsAsync(connection, tx, c, me, ct);
                 await ConversationStore.SetRoleAsync(connection, tx, c.Id, callerId, Roles.Admin);
-                events.Add(await hooks.RoleChangedAsync(connection, tx, c, callerId, callerId, Roles.Admin));
+                await hooks.RoleChangedAsync(connection, tx, c, callerId, callerId, Roles.Admin, events);
                 me.Role = Roles.Admin;
             }
             else if (target.Role == Roles.Owner)
@@ -120,7 +120,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             if (target.Role != role)
             {
                 await ConversationStore.SetRoleAsync(connection, tx, c.Id, targetId, role);
-                events.Add(await hooks.RoleChangedAsync(connection, tx, c, callerId, targetId, role));
+                await hooks.RoleChangedAsync(connection, tx, c, callerId, targetId, role, events);
             }
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
@@ -201,7 +201,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         {
             var heir = rest.FirstOrDefault(m => m.Role == Roles.Admin) ?? rest.FirstOrDefault(m => !agents.IsAgent(m.UserId)) ?? rest[0];
             await ConversationStore.SetRoleAsync(connection, tx, c.Id, heir.UserId, Roles.Owner);
-            events.Add(await hooks.RoleChangedAsync(connection, tx, c, me.UserId, heir.UserId, Roles.Owner));
+            await hooks.RoleChangedAsync(connection, tx, c, me.UserId, heir.UserId, Roles.Owner, events);
         }
     }
 

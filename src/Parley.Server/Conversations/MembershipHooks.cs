@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Parley.Server.Notifications;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Conversations;
@@ -21,6 +22,9 @@ public sealed class MembershipHooks(ConversationViews views)
                 new { conversationId = c.Id, userId = member.UserId, member, addedBy = actorId }));
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, null, member.UserId,
                 new { conversationId = c.Id, conversation = neutral }));
+            if (member.UserId != actorId && !member.IsAgent)
+                await NotificationService.CreateAsync(connection, tx, member.UserId, NotificationTypes.AddedToConversation,
+                    $"You were added to {Label(c)}", c.Id, new { conversationId = c.Id, addedBy = actorId }, events);
         }
     }
 
@@ -33,6 +37,15 @@ public sealed class MembershipHooks(ConversationViews views)
         events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MemberRemoved, null, userId, payload));
     }
 
-    public Task<ChatEvent> RoleChangedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId, string role) =>
-        EventLog.AppendAsync(connection, tx, EventTypes.MemberRole, c.Id, null, new { conversationId = c.Id, userId, role, changedBy = actorId });
+    public async Task RoleChangedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId, string role,
+        List<ChatEvent> events)
+    {
+        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MemberRole, c.Id, null,
+            new { conversationId = c.Id, userId, role, changedBy = actorId }));
+        if (userId != actorId)
+            await NotificationService.CreateAsync(connection, tx, userId, NotificationTypes.RoleChanged,
+                $"Your role in {Label(c)} is now {role}", c.Id, new { conversationId = c.Id, role, changedBy = actorId }, events);
+    }
+
+    private static string Label(ConversationRow c) => c.Name is { Length: > 0 } name ? $"\"{name}\"" : $"a {c.Type} conversation";
 }
