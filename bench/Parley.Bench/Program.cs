@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Parley.Bench;
+
+// Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
+//   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--url http://127.0.0.1:PORT]
+var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
+string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
+int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v) : fallback;
+
+var root = FindRepositoryRoot();
+var report = new Report(scenario);
+ServerProcess? server = null;
+Uri url;
+if (Option("url") is { } given)
+{
+    url = new Uri(given);
+    if (!url.IsLoopback) throw new ArgumentException("benchmarks only target loopback addresses");
+}
+else
+{
+    server = await ServerProcess.StartAsync(BuildServer(root), new Dictionary<string, string>());
+    url = server.Url;
+}
+report.Fact("url", url.ToString());
+Console.WriteLine($"{scenario} against {url}");
+try
+{
+    switch (scenario)
+    {
+        case "messages":
+            var messages = Int("messages", 100_000);
+            var senders = Int("senders", 8);
+            report.Fact("messages", messages);
+            report.Fact("senders", senders);
+            await MessagesScenario.RunAsync(url, messages, senders, report, server is null ? null : server.Memory);
+            break;
+        default:
+            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages)");
+            return 2;
+    }
+}
+finally
+{
+    if (server is not null) await server.DisposeAsync();
+}
+report.Write(Path.Combine(root, "bench", "results"));
+return 0;
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
+
+static string BuildServer(string root)
+{
+    var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "--nologo", "-v", "quiet", Path.Combine(root, "src", "Parley.Server")]))!;
+    build.WaitForExit();
+    if (build.ExitCode != 0) throw new InvalidOperationException("server build failed");
+    return Path.Combine(root, "src", "Parley.Server", "bin", "Release", "net10.0", "Parley.Server.dll");
+}

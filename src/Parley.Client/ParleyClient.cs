@@ -1,0 +1,66 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Parley.Client;
+
+/// <summary>A typed client for Parley's REST API: unwraps the envelope, throws <see cref="ParleyApiException"/> on errors.</summary>
+public sealed class ParleyClient(HttpClient http)
+{
+    public HttpClient Http { get; } = http;
+
+    public string? Token { get; private set; }
+
+    public string? UserId { get; private set; }
+
+    public async Task<JsonElement> RegisterAsync(string username, string password, CancellationToken ct = default)
+    {
+        var data = await SendAsync(HttpMethod.Post, "/api/auth/register", new { username, password }, ct);
+        UseToken(data.GetProperty("token").GetString()!, data.GetProperty("user").GetProperty("id").GetString()!);
+        return data;
+    }
+
+    public async Task<JsonElement> LoginAsync(string username, string password, CancellationToken ct = default)
+    {
+        var data = await SendAsync(HttpMethod.Post, "/api/auth/login", new { username, password }, ct);
+        UseToken(data.GetProperty("token").GetString()!, data.GetProperty("user").GetProperty("id").GetString()!);
+        return data;
+    }
+
+    public Task<JsonElement> CreateGroupAsync(string name, IEnumerable<string> memberIds, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, "/api/conversations", new { type = "group", name, participantIds = memberIds }, ct);
+
+    public Task<JsonElement> SendMessageAsync(string conversationId, string content, string? clientMessageId = null, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Post, $"/api/conversations/{conversationId}/messages", new { content, clientMessageId }, ct);
+
+    public Task<JsonElement> GetMessagesPageAsync(string conversationId, int page, int limit, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}/messages?page={page}&limit={limit}", null, ct);
+
+    public Task<JsonElement> GetMessagesBeforeAsync(string conversationId, long beforeSeq, int limit, CancellationToken ct = default) =>
+        SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}/messages?before={beforeSeq}&limit={limit}", null, ct);
+
+    public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct = default)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        using var response = await Http.SendAsync(request, ct);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: ct);
+        var root = document.RootElement;
+        if (!response.IsSuccessStatusCode)
+            throw new ParleyApiException((int)response.StatusCode, root.TryGetProperty("message", out var m) ? m.GetString() ?? "" : root.ToString());
+        return root.GetProperty("data").Clone();
+    }
+
+    private void UseToken(string token, string userId)
+    {
+        Token = token;
+        UserId = userId;
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+}
+
+public sealed class ParleyApiException(int status, string message) : Exception($"{status}: {message}")
+{
+    public int Status { get; } = status;
+}
