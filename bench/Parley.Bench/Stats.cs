@@ -12,6 +12,8 @@ public sealed class Samples
 
     public int Count => _values.Count;
 
+    public void Clear() { lock (_gate) _values.Clear(); }
+
     public LatencySummary Summarize()
     {
         lock (_gate)
