@@ -96,6 +96,7 @@ public sealed partial class NotificationsTests(ParleyApp app) : IClassFixture<Pa
         await Rejects(new { message = "hi", data = new[] { 1, 2 } }, "data");
         await Rejects(new { message = "hi", data = "text" }, "data");
         await Rejects(new { message = "hi", data = new { blob = new string('x', 4100) } }, "data");
+        await Rejects(new { message = "hi", data = new { text = new string('é', 2100) } }, "data");
         await Rejects(new { message = "hi", userId = "" }, "userId");
         await Rejects(new { message = "hi", type = "conversation.added" }, "type");
         await Rejects(new { message = "hi", type = "has spaces" }, "type");
@@ -107,7 +108,10 @@ public sealed partial class NotificationsTests(ParleyApp app) : IClassFixture<Pa
         // The edges that are allowed.
         (await alice.PostAsync("/api/notifications", new { message = new string('x', 1000), data = new { blob = new string('x', 4000) } })).Expect(201);
         (await alice.PostAsync("/api/notifications", new { message = "hi", data = (object?)null })).Expect(201);
-        Assert.Equal(2, await UnreadCount(alice));
+        // The limit is on UTF-8 bytes, not on how a serialiser chose to escape them.
+        var accents = (await alice.PostAsync("/api/notifications", new { message = "é", data = new { text = new string('é', 1500) } })).Expect(201);
+        Assert.Equal(new string('é', 1500), accents.GetProperty("data").Str("text"));
+        Assert.Equal(3, await UnreadCount(alice));
     }
 
     [Fact]
