@@ -3,6 +3,7 @@ using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Notifications;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ app.UseParleyErrors();
 app.MapParleyDocs();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
 
@@ -31,6 +33,7 @@ api.MapAuth();
 api.MapUsers();
 api.MapConversations();
 api.MapGroupsAndChannels();
+api.MapNotifications();
 
 app.LogListeningUrls();
 app.Run();

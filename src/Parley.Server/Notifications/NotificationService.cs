@@ -1,14 +1,14 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Notifications;
 
+/// <summary>A notification as clients see it; <c>senderId</c> is null for the server's own (added to a group, role changed…).</summary>
 public sealed record NotificationDto(string Id, string UserId, string Type, string Message, JsonElement? Data, string? ConversationId,
-    DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, bool Read);
+    DateTimeOffset CreatedAt, DateTimeOffset? ReadAt, bool Read, string? SenderId = null);
 
 public static class NotificationTypes
 {
@@ -16,24 +16,43 @@ public static class NotificationTypes
     public const string AddedToConversation = "conversation.added";
     public const string RoleChanged = "conversation.role";
     public const string Mention = "message.mention";
+
+    /// <summary>Types the server uses itself; a user-sent notification may not pass for one of them.</summary>
+    public static bool IsReserved(string type) =>
+        type.StartsWith("conversation.", StringComparison.OrdinalIgnoreCase) || type.StartsWith("message.", StringComparison.OrdinalIgnoreCase)
+        || type.StartsWith("system", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Creates a notification inside the caller's transaction and appends its live notification:new event.</summary>
+/// <summary>Creates notifications inside a transaction and appends their live notification:new event.</summary>
 public static class NotificationService
 {
     public static async Task<NotificationDto> CreateAsync(DbConnection connection, DbTransaction tx, string userId, string type,
-        string message, string? conversationId, object? data, List<ChatEvent> events)
+        string message, string? conversationId, object? data, List<ChatEvent> events, string? senderId = null)
     {
-        var now = Clock.NowMs();
-        var id = Guid.CreateVersion7().ToString();
-        var json = data is null ? null : JsonSerializer.Serialize(data, JsonSetup.Default);
-        await connection.ExecuteAsync(
-            "INSERT INTO notifications (id, user_id, type, message, data, created_at) VALUES (@id, @userId, @type, @message, @json, @now)",
-            new { id, userId, type, message, json, now }, tx);
-        var dto = new NotificationDto(id, userId, type, message, json is null ? null : JsonDocument.Parse(json).RootElement.Clone(),
-            conversationId, Clock.ToTime(now), null, false);
+        var row = new NotificationRow
+        {
+            Id = Guid.CreateVersion7().ToString(), UserId = userId, SenderId = senderId, Type = type, Message = message,
+            Data = data is null ? null : JsonSerializer.Serialize(data, JsonSetup.Default), ConversationId = conversationId,
+            CreatedAt = Clock.NowMs(),
+        };
+        await NotificationStore.InsertAsync(connection, tx, row);
+        var dto = row.ToDto();
         events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.NotificationNew, null, userId,
             new { conversationId, notification = dto }));
         return dto;
+    }
+
+    /// <summary>A user's notification to themselves or to someone they share a conversation with; anyone else is "not found".</summary>
+    public static async Task<Outcome<NotificationDto>> SendAsync(NotificationStore store, IEventBus bus, string senderId, SendNotification send,
+        CancellationToken ct)
+    {
+        var events = new List<ChatEvent>();
+        var result = await store.Db.TryWriteAsync<NotificationDto>(async (connection, tx) =>
+        {
+            if (!await NotificationStore.CanNotifyAsync(connection, tx, senderId, send.UserId)) return Failure.UserNotFound;
+            return await CreateAsync(connection, tx, send.UserId, send.Type, send.Message, null, send.Data, events, senderId);
+        }, ct);
+        if (result.Ok) await bus.PublishAsync(events, ct);
+        return result;
     }
 }
