@@ -1,5 +1,6 @@
 using Parley.Server.Agents;
 using Parley.Server.Conversations;
+using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Users;
@@ -30,6 +31,7 @@ public static class Hosting
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<MessageService>();
         services.AddSingleton<IEventBus, InProcessEventBus>();
         return services;
     }

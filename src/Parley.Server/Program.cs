@@ -3,6 +3,7 @@ using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +32,7 @@ api.MapAuth();
 api.MapUsers();
 api.MapConversations();
 api.MapGroupsAndChannels();
+api.MapMessages();
 
 app.LogListeningUrls();
 app.Run();
