@@ -103,9 +103,10 @@ public sealed record MessageReadDto(string Id, string ConversationId, long Seq, 
 
 public sealed record DeletedMessageDto(string Id, string ConversationId, long Seq, bool Deleted, string? DeletedBy, DateTimeOffset? DeletedAt);
 
-public sealed record UnreadCount(string ConversationId, long Count);
+public sealed record ConversationUnread(string ConversationId, long UnreadCount);
 
-public sealed record UnreadSummary(long UnreadCount, IReadOnlyList<UnreadCount>? Conversations = null);
+public sealed record UnreadSummary(long UnreadCount,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ConversationUnread>? Conversations = null);
 
 public sealed record SendResult(MessageDto Message, bool Created);
 

@@ -127,7 +127,7 @@ public static class MessageStore
             """, new { conversationId, userId, afterSeq, uptoSeq }, tx);
 
     /// <summary>Per conversation with anything after my marker: my unread count (conversations with none are left out).</summary>
-    public static async Task<List<UnreadCount>> UnreadByConversationAsync(DbConnection connection, string userId) =>
+    public static async Task<List<ConversationUnread>> UnreadByConversationAsync(DbConnection connection, string userId) =>
         (await connection.QueryAsync<(string ConversationId, long Count)>(
             """
             SELECT m.conversation_id,
@@ -135,7 +135,7 @@ public static class MessageStore
                     AND x.sender_id <> @userId AND x.deleted_at IS NULL) AS unread
             FROM members m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.user_id = @userId AND c.deleted_at IS NULL AND c.last_seq > m.last_read_seq
-            """, new { userId })).Where(r => r.Count > 0).Select(r => new UnreadCount(r.ConversationId, r.Count)).ToList();
+            """, new { userId })).Where(r => r.Count > 0).Select(r => new ConversationUnread(r.ConversationId, r.Count)).ToList();
 
     /// <summary>Members of the conversation among the given usernames (lower-cased keys), other than <paramref name="exceptId"/>.</summary>
     public static async Task<List<string>> MemberIdsByUsernameAsync(DbConnection connection, DbTransaction tx, string conversationId,
