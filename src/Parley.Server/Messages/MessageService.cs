@@ -211,7 +211,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         if (conversationId is null)
         {
             var counts = await MessageStore.UnreadByConversationAsync(connection, callerId);
-            return new UnreadSummary(counts.Sum(c => c.Count), counts);
+            return new UnreadSummary(counts.Sum(c => c.UnreadCount), counts);
         }
         if (await MessageStore.AccessAsync(connection, null, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
         return new UnreadSummary(await MessageStore.CountUnreadAsync(connection, null, access.Id, callerId, access.MyLastReadSeq, access.LastSeq));
