@@ -139,12 +139,31 @@ public static class MessageStore
 
     /// <summary>Members of the conversation among the given usernames (lower-cased keys), other than <paramref name="exceptId"/>.</summary>
     public static async Task<List<string>> MemberIdsByUsernameAsync(DbConnection connection, DbTransaction tx, string conversationId,
-        IReadOnlyCollection<string> keys, string exceptId) =>
-        (await connection.QueryAsync<string>(
-            """
+        IReadOnlyCollection<string> keys, string exceptId)
+    {
+        var args = new DynamicParameters(new { conversationId, exceptId });
+        return (await connection.QueryAsync<string>(
+            $"""
             SELECT u.id FROM members m JOIN users u ON u.id = m.user_id
-            WHERE m.conversation_id = @conversationId AND u.username_key IN @keys AND u.id <> @exceptId AND u.deleted_at IS NULL
-            """, new { conversationId, keys, exceptId }, tx)).AsList();
+            WHERE m.conversation_id = @conversationId AND u.username_key IN {InList("k", keys, args)} AND u.id <> @exceptId AND u.deleted_at IS NULL
+            """, args, tx)).AsList();
+    }
+
+    /// <summary>
+    /// "(@k0, @k1, …)" with the values added to <paramref name="args"/>. Dapper's own <c>IN @list</c> expansion is
+    /// skipped for Npgsql (it sends an array, and <c>IN $1</c> is a syntax error there), so lists are expanded here.
+    /// </summary>
+    public static string InList(string prefix, IEnumerable<string> values, DynamicParameters args)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            var name = prefix + names.Count;
+            args.Add(name, value);
+            names.Add("@" + name);
+        }
+        return names.Count == 0 ? "(NULL)" : "(" + string.Join(", ", names) + ")";
+    }
 
     /// <summary>
     /// The one way a message is written (sends and system messages alike): allocate the seq, insert, count it

@@ -43,11 +43,12 @@ public static class SystemMessages
         IReadOnlyList<string> userIds, string? role, List<ChatEvent> events)
     {
         if (!ConversationTypes.HasRoles(c.Type)) return;
+        var args = new DynamicParameters();
         var people = (await connection.QueryAsync<MessageRow>(
-            """
+            $"""
             SELECT id AS sender_id, username AS sender_username, name AS sender_name, profile_picture AS sender_picture, deleted_at AS sender_deleted_at
-            FROM users WHERE id IN @ids
-            """, new { ids = userIds.Append(actorId).Distinct().ToList() }, tx)).ToDictionary(p => p.SenderId);
+            FROM users WHERE id IN {MessageStore.InList("u", userIds.Append(actorId).Distinct(), args)}
+            """, args, tx)).ToDictionary(p => p.SenderId);
         string Name(string id) => people.TryGetValue(id, out var p) ? MessageSender.Of(p).Name : UserDto.DeletedName;
 
         var now = Clock.NowMs();
