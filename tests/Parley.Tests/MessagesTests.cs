@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Server.Messages;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;
@@ -447,5 +449,42 @@ public sealed class MessagesTests(ParleyApp app) : IClassFixture<ParleyApp>
 
         var direct = await owner.DirectWithAsync(bob);
         Assert.Empty(await bob.HistoryAsync(direct));
+    }
+
+    [Fact]
+    public async Task The_service_answers_gateway_commands_with_the_same_rules()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var outsider = await app.UserAsync("outsider");
+        var id = await alice.DirectWithAsync(bob);
+        var service = app.Services.GetRequiredService<MessageService>();
+
+        var sent = await service.SendAsync(alice.Id, new SendMessageRequest(ConversationId: id, Content: "over the socket", ClientMessageId: "ws-1"), default);
+        Assert.True(sent.Ok);
+        Assert.True(sent.Value!.Created);
+        Assert.Equal(1, sent.Value.Message.Seq);
+        var retry = await service.SendAsync(alice.Id, new SendMessageRequest(ConversationId: id, Content: "over the socket", ClientMessageId: "ws-1"), default);
+        Assert.False(retry.Value!.Created);
+        Assert.Equal(sent.Value.Message.Id, retry.Value.Message.Id);
+        Assert.Equal(404, (await service.SendAsync(outsider.Id, new SendMessageRequest(ConversationId: id, Content: "x"), default)).Error!.Status);
+
+        var messageId = sent.Value.Message.Id;
+        var edited = await service.EditAsync(alice.Id, new EditMessageRequest(NewContent: "edited", MessageId: messageId), default);
+        Assert.Equal("edited", edited.Value!.Content);
+        Assert.Equal(400, (await service.EditAsync(alice.Id, new EditMessageRequest(NewContent: "no id"), default)).Error!.Status);
+        Assert.Equal(403, (await service.EditAsync(bob.Id, new EditMessageRequest(NewContent: "mine now", MessageId: messageId), default)).Error!.Status);
+
+        var read = await service.MarkReadAsync(bob.Id, new ReadRequest(MessageId: messageId), default);
+        Assert.Equal(1, read.Value!.LastReadSeq);
+        Assert.Equal(id, read.Value.ConversationId);
+        Assert.Equal(404, (await service.MarkReadAsync(outsider.Id, new ReadRequest(MessageId: messageId), default)).Error!.Status);
+
+        var page = await service.ListAsync(bob.Id, new ListMessages(id, Limit: 10), default);
+        Assert.True(page.Value!.Messages.Single().Read);
+        var deleted = await service.DeleteAsync(alice.Id, new DeleteMessageRequest(messageId, id), default);
+        Assert.True(deleted.Value!.Deleted);
+        Assert.Null((await service.GetAsync(bob.Id, id, messageId, default)).Value!.Content);
+        Assert.Equal(0, (await service.UnreadAsync(bob.Id, null, default)).Value!.UnreadCount);
     }
 }

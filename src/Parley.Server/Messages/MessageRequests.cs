@@ -55,14 +55,18 @@ public sealed record SendMessageRequest(
 /// <summary>A validated message to insert (payload as compact JSON text).</summary>
 public sealed record NewMessage(string Type, string? Content, string? FileUrl, string? Payload, string? ClientMessageId, string? ReplyToId);
 
-/// <summary>003's {newContent}, 001's {message}, or {content}.</summary>
-public sealed record EditMessageRequest(string? NewContent = null, string? Content = null, string? Message = null, string? Text = null)
+/// <summary>003's {newContent}, 001's {message}, or {content}; the ids come from the route, or from a gateway frame.</summary>
+public sealed record EditMessageRequest(string? NewContent = null, string? Content = null, string? Message = null, string? Text = null,
+    string? MessageId = null, string? ConversationId = null)
 {
     public string? Body => NewContent ?? Content ?? Message ?? Text;
 }
 
+public sealed record DeleteMessageRequest(string? MessageId = null, string? ConversationId = null);
+
 /// <summary>003's {lastMessageId}; also {messageId} or a seq. Nothing means everything.</summary>
-public sealed record ReadRequest(string? LastMessageId = null, string? MessageId = null, long? Seq = null, long? LastReadSeq = null)
+public sealed record ReadRequest(string? LastMessageId = null, string? MessageId = null, long? Seq = null, long? LastReadSeq = null,
+    string? ConversationId = null)
 {
     public string? TargetId => LastMessageId ?? MessageId;
     public long? TargetSeq => Seq ?? LastReadSeq;

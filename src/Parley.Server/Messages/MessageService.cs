@@ -187,6 +187,26 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         return result;
     }
 
+    // The gateway's frames carry the ids in their data: {messageId, conversationId?, ...}.
+    public Task<Outcome<MessageDto>> EditAsync(string callerId, EditMessageRequest request, CancellationToken ct) =>
+        request.MessageId is { Length: > 0 } id ? EditAsync(callerId, request.ConversationId, id, request, ct) : MissingMessageId<MessageDto>();
+
+    public Task<Outcome<MessageDto>> DeleteAsync(string callerId, DeleteMessageRequest request, CancellationToken ct) =>
+        request.MessageId is { Length: > 0 } id ? DeleteAsync(callerId, request.ConversationId, id, ct) : MissingMessageId<MessageDto>();
+
+    public async Task<Outcome<ReadState>> MarkReadAsync(string callerId, ReadRequest request, CancellationToken ct)
+    {
+        if (request.ConversationId is { Length: > 0 } conversationId) return await MarkReadAsync(callerId, conversationId, request, ct);
+        if (request.TargetId is null) return Failure.Invalid("conversationId", "Send conversationId, or the messageId read up to");
+        await using var connection = await db.OpenAsync(ct);
+        var row = await MessageStore.GetAsync(connection, null, request.TargetId);
+        if (row is null) return Failure.MessageNotFound;
+        var state = await MarkReadAsync(callerId, row.ConversationId, request, ct);
+        return state.Error == Failure.ConversationNotFound ? Failure.MessageNotFound : state;
+    }
+
+    private static Task<Outcome<T>> MissingMessageId<T>() => Task.FromResult<Outcome<T>>(Failure.Invalid("messageId", "messageId is required"));
+
     /// <summary>Marks one message (and all before it) read; answers with who has seen it.</summary>
     public async Task<Outcome<MessageReadDto>> MarkMessageReadAsync(string callerId, string? conversationId, string messageId, CancellationToken ct)
     {
