@@ -4,6 +4,7 @@ using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -34,6 +35,7 @@ api.MapUsers();
 api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
+api.MapMessages();
 
 app.LogListeningUrls();
 app.Run();
