@@ -13,6 +13,9 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
     private async Task<string> CreateGroupAsync(TestUser owner, params TestUser[] others) =>
         (await owner.PostAsync("/api/conversations", new { name = "Team", is_group = true, user_ids = others.Select(o => o.Id) })).Expect(201).Str("id");
 
+    private static DateTimeOffset Activity(JsonElement c) =>
+        DateTimeOffset.Parse(c.GetProperty("lastMessageAt").GetString() ?? c.Str("createdAt"));
+
     private static JsonElement MemberOf(JsonElement conversation, TestUser user) =>
         conversation.GetProperty("members").EnumerateArray().Single(m => m.Str("id") == user.Id);
 
@@ -66,13 +69,19 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
         var ai = (await alice.PostAsync("/api/conversations", new { is_ai = true })).Expect(201).Str("id");
         (await alice.PostAsync($"/api/conversations/{direct}/messages", new { content = "latest activity" })).Expect(201);
 
-        var list = (await alice.GetAsync("/api/conversations")).Expect(200).EnumerateArray().ToList();
-        Assert.Equal([direct, ai, channel, group], list.Select(c => c.Str("id")));
-        Assert.Equal(["direct", "ai", "channel", "group"], list.Select(c => c.Str("type")));
-        Assert.Equal("latest activity", list[0].GetProperty("lastMessage").Str("content"));
+        var list = (await alice.GetAsync("/api/conversations")).Expect(200);
+        Assert.Equal(new HashSet<string> { direct, group, channel, ai }, list.Ids().ToHashSet());
+        Assert.Equal(new HashSet<string> { "direct", "group", "channel", "ai" }, list.EnumerateArray().Select(c => c.Str("type")).ToHashSet());
+        // Newest activity first: the last message, or the creation of a conversation without one. The direct
+        // conversation, created first, has the latest activity now (a tie within the same millisecond may precede it).
+        var activity = list.EnumerateArray().Select(Activity).ToList();
+        Assert.Equal(activity.OrderDescending(), activity);
+        var withMessage = list.EnumerateArray().Single(c => c.Str("id") == direct);
+        Assert.Equal(activity[0], Activity(withMessage));
+        Assert.Equal("latest activity", withMessage.GetProperty("lastMessage").Str("content"));
 
-        var bobs = (await bob.GetAsync("/api/conversations")).Expect(200).Ids().ToList();
-        Assert.Equal([direct, channel, group], bobs);
+        var bobs = (await bob.GetAsync("/api/conversations")).Expect(200).Ids().ToHashSet();
+        Assert.Equal(new HashSet<string> { direct, channel, group }, bobs);
         Assert.Empty((await stranger.GetAsync("/api/conversations")).Expect(200).EnumerateArray());
     }
 
