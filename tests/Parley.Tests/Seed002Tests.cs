@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Parley.Tests.Support;
 
@@ -18,13 +17,10 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
     private async Task<TestUser> SignUpAsync(string name)
     {
         var username = $"{name}_{Guid.NewGuid().ToString("N")[..8]}";
-        (await Anonymous("/api/users/register", new { username, password = Password })).Expect(201);
-        var login = (await Anonymous("/api/users/login", new { username, password = Password })).Expect(200);
-        var token = login.Str("token");
-        return new TestUser(login.GetProperty("user").Str("id"), username, token, app.Http(token), app);
+        (await app.AnonymousPostAsync("/api/users/register", new { username, password = Password })).Expect(201);
+        var login = (await app.AnonymousPostAsync("/api/users/login", new { username, password = Password })).Expect(200);
+        return app.SignedIn(username, login);
     }
-
-    private async Task<ApiResponse> Anonymous(string path, object body) => await ApiResponse.ReadAsync(await app.Http().PostAsJsonAsync(path, body));
 
     private static async Task<string> CreateAsync(TestUser owner, string kind, params TestUser[] members) =>
         (await owner.PostAsync($"/api/{kind}", new { name = $"{kind} of {owner.Username}", members = members.Select(m => m.Id) })).Expect(201).Str("id");
@@ -34,21 +30,21 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
     public async Task Register_and_login_under_users()
     {
         var username = $"neo_{Guid.NewGuid().ToString("N")[..8]}";
-        var registered = await Anonymous("/api/users/register", new { username, password = Password });
+        var registered = await app.AnonymousPostAsync("/api/users/register", new { username, password = Password });
         var r = registered.Expect(201);
         Assert.Equal(username, r.GetProperty("user").Str("username"));
         Assert.False(string.IsNullOrEmpty(r.Str("token")));
 
-        var login = (await Anonymous("/api/users/login", new { username, password = Password })).Expect(200);
+        var login = (await app.AnonymousPostAsync("/api/users/login", new { username, password = Password })).Expect(200);
         Assert.Equal(r.GetProperty("user").Str("id"), login.GetProperty("user").Str("id"));
         // The token works as a bearer token.
         var me = (await ApiResponse.ReadAsync(await app.Http(login.Str("token")).GetAsync("/api/users/me"))).Expect(200);
         Assert.Equal(username, me.Str("username"));
 
-        (await Anonymous("/api/users/login", new { username, password = "wrong" })).ExpectError(401);
-        (await Anonymous("/api/users/login", new { username = "nobody_" + Guid.NewGuid().ToString("N")[..8], password = Password })).ExpectError(401);
-        (await Anonymous("/api/users/register", new { username = "", password = Password })).ExpectError(400, "validation_failed");
-        (await Anonymous("/api/users/register", new { username = $"x_{Guid.NewGuid().ToString("N")[..8]}" })).ExpectError(400, "validation_failed");
+        (await app.AnonymousPostAsync("/api/users/login", new { username, password = "wrong" })).ExpectError(401);
+        (await app.AnonymousPostAsync("/api/users/login", new { username = "nobody_" + Guid.NewGuid().ToString("N")[..8], password = Password })).ExpectError(401);
+        (await app.AnonymousPostAsync("/api/users/register", new { username = "", password = Password })).ExpectError(400, "validation_failed");
+        (await app.AnonymousPostAsync("/api/users/register", new { username = $"x_{Guid.NewGuid().ToString("N")[..8]}" })).ExpectError(400, "validation_failed");
     }
 
     // Row: PUT /users/:id, GET /users/:id, DELETE /users/:id — canonical (PUT/DELETE: self only)
@@ -70,8 +66,8 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
         var updated = (await neo.PutAsync($"/api/users/{neo.Id}", new { username = renamed, password = "another-pass" })).Expect(200);
         Assert.Equal(renamed, updated.GetProperty("user").Str("username"));
         Assert.Equal(renamed, (await smith.GetAsync($"/api/users/{neo.Id}")).Expect(200).Str("username"));
-        (await Anonymous("/api/users/login", new { username = renamed, password = "another-pass" })).Expect(200);
-        (await Anonymous("/api/users/login", new { username = renamed, password = Password })).ExpectError(401);
+        (await app.AnonymousPostAsync("/api/users/login", new { username = renamed, password = "another-pass" })).Expect(200);
+        (await app.AnonymousPostAsync("/api/users/login", new { username = renamed, password = Password })).ExpectError(401);
         neo = neo with { Token = updated.Str("token"), Http = app.Http(updated.Str("token")) };
 
         (await smith.PutAsync($"/api/users/{neo.Id}", new { username = "hijacked" })).ExpectError(403);
@@ -81,7 +77,7 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
         (await smith.DeleteAsync($"/api/users/{Guid.NewGuid()}")).ExpectError(404);
 
         Assert.True((await neo.DeleteAsync($"/api/users/{neo.Id}")).Expect(200).GetProperty("deleted").GetBoolean());
-        (await Anonymous("/api/users/login", new { username = renamed, password = "another-pass" })).ExpectError(401);
+        (await app.AnonymousPostAsync("/api/users/login", new { username = renamed, password = "another-pass" })).ExpectError(401);
         (await neo.GetAsync("/api/users/me")).ExpectError(401);
         var gone = (await smith.GetAsync($"/api/users/{neo.Id}")).Expect(200);
         Assert.True(gone.GetProperty("deleted").GetBoolean());

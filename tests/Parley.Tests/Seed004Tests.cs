@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Parley.Tests.Support;
 
@@ -15,19 +14,17 @@ public sealed class Seed004Tests(ParleyApp app) : IClassFixture<ParleyApp>
     private const string Password = "hunter2-hunter2";
     private const string IsoMs = @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$";
 
-    private async Task<ApiResponse> Anonymous(string path, object body) => await ApiResponse.ReadAsync(await app.Http().PostAsJsonAsync(path, body));
-
     /// <summary>Registers with a profile, then logs in by email, as seed 004's user profile suggests.</summary>
     private async Task<TestUser> SignUpAsync(string name, string? tag = null)
     {
         var username = $"{name}_{tag ?? Guid.NewGuid().ToString("N")[..8]}";
         var email = $"{username}@example.com";
-        (await Anonymous("/api/auth/register", new
+        (await app.AnonymousPostAsync("/api/auth/register", new
         {
             username, email, password = Password, name = $"{name} {tag}".Trim(), profile_picture = $"https://example.com/{username}.jpg",
         })).Expect(201);
-        var login = (await Anonymous("/api/auth/login", new { email, password = Password })).Expect(200);
-        return new TestUser(login.GetProperty("user").Str("id"), username, login.Str("token"), app.Http(login.Str("token")), app);
+        var login = (await app.AnonymousPostAsync("/api/auth/login", new { email, password = Password })).Expect(200);
+        return app.SignedIn(username, login);
     }
 
     private static async Task<string> WithUserAsync(TestUser me, TestUser other) =>
@@ -39,7 +36,7 @@ public sealed class Seed004Tests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var username = $"john_{Guid.NewGuid().ToString("N")[..8]}";
         var email = $"{username}@example.com";
-        var registered = (await Anonymous("/api/auth/register", new
+        var registered = (await app.AnonymousPostAsync("/api/auth/register", new
         {
             username, email, password = Password, name = "John Doe", profile_picture = "https://example.com/profile.jpg",
         })).Expect(201);
@@ -49,14 +46,14 @@ public sealed class Seed004Tests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal("https://example.com/profile.jpg", user.Str("profilePicture"));
         Assert.False(string.IsNullOrEmpty(registered.Str("token")));
 
-        var byEmail = (await Anonymous("/api/auth/login", new { email, password = Password })).Expect(200);
+        var byEmail = (await app.AnonymousPostAsync("/api/auth/login", new { email, password = Password })).Expect(200);
         Assert.Equal(user.Str("id"), byEmail.GetProperty("user").Str("id"));
         Assert.Equal("Bearer", byEmail.Str("tokenType"));
-        var byName = (await Anonymous("/api/auth/login", new { username, password = Password })).Expect(200);
+        var byName = (await app.AnonymousPostAsync("/api/auth/login", new { username, password = Password })).Expect(200);
         Assert.Equal(user.Str("id"), byName.GetProperty("user").Str("id"));
 
-        (await Anonymous("/api/auth/login", new { email, password = "nope" })).ExpectError(401);
-        (await Anonymous("/api/auth/register", new { username, email = $"other_{email}", password = Password })).ExpectError(409);
+        (await app.AnonymousPostAsync("/api/auth/login", new { email, password = "nope" })).ExpectError(401);
+        (await app.AnonymousPostAsync("/api/auth/register", new { username, email = $"other_{email}", password = Password })).ExpectError(409);
     }
 
     // Row: GET /conversations — canonical
