@@ -182,6 +182,11 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
         (await dave.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         (await alice.PostAsync($"/api/conversations/{id}/members", new { user_id = Guid.NewGuid().ToString() })).ExpectError(404);
         (await alice.PostAsync($"/api/conversations/{id}/members", new { })).ExpectError(400);
+
+        // "Checks is_group": a direct conversation takes no members.
+        var direct = (await alice.PostAsync("/api/conversations", new { user_ids = new[] { bob.Id }, is_group = false })).Expect(201).Str("id");
+        (await alice.PostAsync($"/api/conversations/{direct}/members", new { user_id = dave.Id })).ExpectError(400);
+        (await dave.GetAsync($"/api/conversations/{direct}")).ExpectError(404);
     }
 
     // Row: DELETE /conversations/{id}/members/{user_id} — canonical: admin, or self
@@ -201,6 +206,10 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
         (await bob.DeleteAsync($"/api/conversations/{id}/members/{bob.Id}")).Expect(200);
         (await bob.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         Assert.Equal([alice.Id], (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).GetProperty("members").Ids());
+
+        var direct = (await alice.PostAsync("/api/conversations", new { user_ids = new[] { bob.Id }, is_group = false })).Expect(201).Str("id");
+        (await alice.DeleteAsync($"/api/conversations/{direct}/members/{bob.Id}")).ExpectError(400);
+        Assert.Equal(2, (await bob.GetAsync($"/api/conversations/{direct}")).Expect(200).GetProperty("members").GetArrayLength());
     }
 
     // Row: PUT /conversations/{id}/members/{user_id}/role {role: ADMIN/MEMBER} — canonical
@@ -225,6 +234,9 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
         (await carol.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "ADMIN" })).ExpectError(403);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "KING" })).ExpectError(400, "validation_failed");
         Assert.Equal("MEMBER", MemberOf((await alice.GetAsync($"/api/conversations/{id}")).Expect(200), bob).Str("role"));
+
+        var direct = (await alice.PostAsync("/api/conversations", new { user_ids = new[] { bob.Id }, is_group = false })).Expect(201).Str("id");
+        (await alice.PutAsync($"/api/conversations/{direct}/members/{bob.Id}/role", new { role = "ADMIN" })).ExpectError(400);
     }
 
     // Rows: POST /conversations/{id}/messages — canonical; GET /conversations/{id}/messages — canonical
