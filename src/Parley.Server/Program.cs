@@ -3,6 +3,8 @@ using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Presence;
+using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,12 +27,15 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapGateway();
 
 var api = app.MapGroup("/api");
 api.MapAuth();
 api.MapUsers();
 api.MapConversations();
 api.MapGroupsAndChannels();
+api.MapStatus();
+api.MapRealtime();
 
 app.LogListeningUrls();
 app.Run();

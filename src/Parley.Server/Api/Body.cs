@@ -39,10 +39,21 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
             throw new BadHttpRequestException("The request body must be a JSON object", StatusCodes.Status400BadRequest);
 
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        return new Body<T>(Deserialize(obj, options));
+    }
+
+    /// <summary>The same tolerant reading for an object that arrived another way (a WebSocket request's data).</summary>
+    public static Outcome<T> Read(JsonObject obj, JsonSerializerOptions options)
+    {
+        try { return Deserialize(obj, options); }
+        catch (BodyFieldException e) { return Failure.Invalid(e.Field, e.Problem); }
+    }
+
+    private static T Deserialize(JsonObject obj, JsonSerializerOptions options)
+    {
         try
         {
-            var value = Normalize(obj).Deserialize<T>(options) ?? throw new JsonException("empty body");
-            return new Body<T>(value);
+            return Normalize(obj).Deserialize<T>(options) ?? throw new JsonException("empty body");
         }
         catch (JsonException e)
         {
