@@ -132,4 +132,220 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         Assert.True(notification.Cursor() > added.Cursor());
         Assert.Equal(["type", "cursor", "data"], notification.EnumerateObject().Select(p => p.Name));
     }
+
+    [Fact]
+    public async Task Typing_reaches_the_other_members_only_is_never_stored_and_expires_without_a_refresh()
+    {
+        var (alice, bob, dave) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("dave"));
+        var id = await alice.GroupAsync(bob);
+        var (_, head) = await SyncAsync(bob, 0);
+        await using var alicePhone = await alice.OnlineAsync();
+        await using var aliceLaptop = await alice.OnlineAsync();
+        await using var bobSocket = await bob.OnlineAsync();
+        await using var daveSocket = await dave.OnlineAsync();
+
+        var ack = await alicePhone.RequestAsync("typing:start", new { conversationId = id });
+        Assert.True(ack.GetProperty("ok").GetBoolean());
+        var typing = (await bobSocket.EventAsync("typing", id)).Data();
+        Assert.Equal(alice.Id, typing.Str("userId"));
+        Assert.True(typing.GetProperty("isTyping").GetBoolean());
+        Assert.DoesNotContain("typing", (await aliceLaptop.DrainAsync()).Types());
+        Assert.DoesNotContain("typing", (await daveSocket.DrainAsync()).Types());
+
+        // No refresh within the (test-shortened) timeout: a stop follows by itself.
+        var expired = (await bobSocket.EventAsync("typing", id)).Data();
+        Assert.False(expired.GetProperty("isTyping").GetBoolean());
+        Assert.Equal(alice.Id, expired.Str("userId"));
+
+        await alicePhone.RequestAsync("typing:start", new { conversation_id = id });
+        await alicePhone.RequestAsync("typing:stop", new { conversationId = id });
+        Assert.True((await bobSocket.EventAsync("typing", id)).Data().GetProperty("isTyping").GetBoolean());
+        Assert.False((await bobSocket.EventAsync("typing", id)).Data().GetProperty("isTyping").GetBoolean());
+
+        var outsider = await daveSocket.RequestAsync("typing:start", new { conversationId = id });
+        Assert.False(outsider.GetProperty("ok").GetBoolean());
+        Assert.Equal(404, outsider.GetProperty("error").GetProperty("status").GetInt32());
+        var missing = await daveSocket.RequestAsync("typing:start", new { });
+        Assert.Equal("validation_failed", missing.GetProperty("error").Str("code"));
+        Assert.DoesNotContain("typing", (await bobSocket.DrainAsync()).Types());
+
+        var (events, _) = await SyncAsync(bob, head);
+        Assert.DoesNotContain(events, e => e.Str("type") == "typing");
+    }
+
+    [Fact]
+    public async Task Oversized_and_malformed_frames_get_error_frames_and_repeated_abuse_closes_1008()
+    {
+        var alice = await app.UserAsync("alice");
+        await using var socket = await alice.OnlineAsync();
+
+        await socket.SendTextAsync("{\"type\":\"ping\",\"data\":\"" + new string('x', 70 * 1024) + "\"}");
+        var tooLarge = await socket.NextAsync("error");
+        Assert.Equal("frame_too_large", tooLarge.Data().Str("code"));
+        await socket.SendTextAsync("{not json");
+        Assert.Equal("invalid_json", (await socket.NextAsync("error")).Data().Str("code"));
+        await socket.SendTextAsync("[1,2]");
+        Assert.Equal("invalid_frame", (await socket.NextAsync("error")).Data().Str("code"));
+
+        // Still open and answering after three bad frames.
+        Assert.True((await socket.RequestAsync("ping")).GetProperty("ok").GetBoolean());
+        await socket.SendTextAsync("nope");
+        await socket.SendTextAsync("{\"id\":1}");
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, await socket.ClosedAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_request_types_are_refused_and_the_socket_stays_open()
+    {
+        var alice = await app.UserAsync("alice");
+        await using var socket = await alice.OnlineAsync();
+        var ack = await socket.RequestAsync("teleport", new { });
+        Assert.False(ack.GetProperty("ok").GetBoolean());
+        var error = ack.GetProperty("error");
+        Assert.Equal("unknown_request", error.Str("code"));
+        Assert.Equal(400, error.GetProperty("status").GetInt32());
+        Assert.Contains("ping", error.GetProperty("details").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.True((await socket.RequestAsync("ping")).GetProperty("ok").GetBoolean());
+        Assert.Equal(WebSocketState.Open, socket.State);
+    }
+
+    [Fact]
+    public async Task Conversation_create_over_the_socket_acks_the_conversation_and_tells_the_members()
+    {
+        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        await using var aliceSocket = await alice.OnlineAsync();
+        await using var bobSocket = await bob.OnlineAsync();
+
+        var ack = await aliceSocket.RequestAsync("conversation:create", new { type = "private", participant_id = bob.Id });
+        Assert.True(ack.GetProperty("ok").GetBoolean(), ack.ToString());
+        var conversation = ack.Data();
+        Assert.Equal("direct", conversation.Str("type"));
+        Assert.Equal(2, conversation.GetProperty("members").GetArrayLength());
+        await bobSocket.EventAsync("conversation:new", conversation.Str("id"));
+
+        var again = await aliceSocket.RequestAsync("conversation:create", new { type = "private", participantId = bob.Id });
+        Assert.Equal(conversation.Str("id"), again.Data().Str("id"));
+
+        var invalid = await aliceSocket.RequestAsync("conversation:create", new { type = "group", participantIds = new[] { bob.Id } });
+        Assert.False(invalid.GetProperty("ok").GetBoolean());
+        Assert.Equal("validation_failed", invalid.GetProperty("error").Str("code"));
+        Assert.True(invalid.GetProperty("error").GetProperty("details").TryGetProperty("name", out _));
+        var wrongType = await aliceSocket.RequestAsync("conversation:create", new { participantIds = "not a list" });
+        Assert.Equal(400, wrongType.GetProperty("error").GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Resume_after_a_drop_delivers_each_missed_event_once_and_in_order()
+    {
+        var (alice, bob, carol) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("carol"));
+        var id = await bob.GroupAsync(alice);
+        var first = await alice.OnlineAsync();
+        (await bob.PutAsync($"/api/conversations/{id}", new { name = "Seen" })).Expect(200);
+        var seen = (await first.EventAsync("conversation:updated", id)).Cursor();
+        first.Abort();
+        await first.DisposeAsync();
+
+        for (var i = 1; i <= 3; i++) (await bob.PutAsync($"/api/conversations/{id}", new { name = $"Missed {i}" })).Expect(200);
+        (await bob.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).Expect(200);
+
+        await using var second = await alice.OnlineAsync();
+        var (ack, replayed) = await second.ExchangeAsync("resume", new { since = seen });
+        Assert.True(ack.GetProperty("ok").GetBoolean(), ack.ToString());
+        Assert.Equal(["conversation:updated", "conversation:updated", "conversation:updated", "member:added"], replayed.Types());
+        Assert.Equal(["Missed 1", "Missed 2", "Missed 3"], replayed.Take(3).Select(f => f.Data().GetProperty("conversation").Str("name")));
+        var cursors = replayed.Select(f => f.Cursor()).ToList();
+        Assert.Equal(cursors.Order().Distinct(), cursors);
+        Assert.All(cursors, c => Assert.True(c > seen));
+        Assert.Equal(4, ack.Data().GetProperty("count").GetInt32());
+        Assert.Equal(cursors[^1], ack.Data().GetProperty("cursor").GetInt64());
+        Assert.False(ack.Data().GetProperty("gap").GetBoolean());
+
+        // The same through REST, and nothing more to resume.
+        var (synced, cursor) = await SyncAsync(alice, seen);
+        Assert.Equal(cursors, synced.Select(e => e.GetProperty("cursor").GetInt64()));
+        Assert.Equal(cursors[^1], cursor);
+        var (again, rest) = await second.ExchangeAsync("resume", new { since = cursors[^1] });
+        Assert.Equal(0, again.Data().GetProperty("count").GetInt32());
+        Assert.Empty(rest.Types());
+
+        // Live delivery goes on, once.
+        (await bob.PutAsync($"/api/conversations/{id}", new { name = "Live" })).Expect(200);
+        var live = (await second.DrainAsync()).Where(f => f.Type() != "presence").ToList();
+        Assert.Single(live);
+        Assert.True(live[0].Cursor() > cursors[^1]);
+    }
+
+    [Fact]
+    public async Task Sync_returns_my_events_in_pages_and_refuses_junk()
+    {
+        var (alice, bob, carol) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("carol"));
+        var (_, start) = await SyncAsync(alice, 0);
+        var id = await alice.GroupAsync(bob);
+        var other = await bob.GroupAsync(carol);
+        for (var i = 0; i < 3; i++) (await alice.PutAsync($"/api/conversations/{id}", new { name = $"N{i}" })).Expect(200);
+
+        var page = (await alice.GetAsync($"/api/sync?since={start}&limit=2")).Expect(200);
+        Assert.Equal(2, page.GetProperty("events").GetArrayLength());
+        Assert.True(page.GetProperty("hasMore").GetBoolean());
+        var all = new List<JsonElement>(page.GetProperty("events").EnumerateArray());
+        var cursor = page.GetProperty("cursor").GetInt64();
+        while (true)
+        {
+            var next = (await alice.GetAsync($"/api/sync?since={cursor}&limit=2")).Expect(200);
+            all.AddRange(next.GetProperty("events").EnumerateArray());
+            cursor = next.GetProperty("cursor").GetInt64();
+            if (!next.GetProperty("hasMore").GetBoolean()) break;
+        }
+        Assert.Equal(["conversation:new", "member:added", "conversation:updated", "conversation:updated", "conversation:updated"],
+            all.Select(e => e.Str("type")));
+        Assert.All(all, e => Assert.Equal(id, e.GetProperty("data").Str("conversationId")));
+        Assert.DoesNotContain(all, e => e.GetProperty("data").Str("conversationId") == other);
+
+        (await alice.GetAsync("/api/sync?since=abc")).ExpectError(400, "validation_failed");
+        (await alice.GetAsync("/api/sync?since=-1")).ExpectError(400, "validation_failed");
+        (await alice.GetAsync("/api/sync?limit=0")).ExpectError(400, "validation_failed");
+        (await ApiResponse.ReadAsync(await app.Http().GetAsync("/api/sync"))).ExpectError(401);
+    }
+
+    [Fact]
+    public async Task Connect_tells_members_where_the_socket_is_and_whether_they_have_one()
+    {
+        var (alice, bob, dave) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("dave"));
+        var id = await alice.GroupAsync(bob);
+
+        var before = (await alice.PostAsync($"/api/conversations/{id}/connect")).Expect(200);
+        Assert.Equal(id, before.Str("conversationId"));
+        Assert.Equal($"ws://{app.BaseAddress.Authority}/ws", before.Str("url"));
+        Assert.False(before.GetProperty("connected").GetBoolean());
+        Assert.Equal("not connected", before.Str("status"));
+
+        await using (var socket = await alice.OnlineAsync())
+        {
+            var during = (await alice.PostAsync($"/api/conversations/{id}/connect")).Expect(200);
+            Assert.True(during.GetProperty("connected").GetBoolean());
+            Assert.Equal("WebSocket connected", during.Str("status"));
+        }
+        (await dave.PostAsync($"/api/conversations/{id}/connect")).ExpectError(404, "not_found");
+        (await alice.PostAsync("/api/conversations/nope/connect")).ExpectError(404, "not_found");
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_closes_sockets_with_1001()
+    {
+        var server = new ParleyApp();
+        await server.InitializeAsync();
+        var alice = await server.UserAsync("alice");
+        var socket = await alice.OnlineAsync();
+        var stopping = server.DisposeAsync().AsTask();
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await socket.ClosedAsync());
+        await stopping;
+        await socket.DisposeAsync();
+    }
+
+    private static async Task<(List<JsonElement> Events, long Cursor)> SyncAsync(TestUser user, long since)
+    {
+        var page = (await user.GetAsync($"/api/sync?since={since}&limit=1000")).Expect(200);
+        Assert.False(page.GetProperty("gap").GetBoolean());
+        return ([.. page.GetProperty("events").EnumerateArray()], page.GetProperty("cursor").GetInt64());
+    }
 }
