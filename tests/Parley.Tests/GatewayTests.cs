@@ -349,3 +349,93 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         return ([.. page.GetProperty("events").EnumerateArray()], page.GetProperty("cursor").GetInt64());
     }
 }
+
+public sealed class SlowConsumerApp : ParleyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Gateway:SendQueueSize", "32"),
+        new("Gateway:CloseTimeout", "00:00:30"),
+        new("Gateway:KeepAliveTimeout", "00:05:00"),
+    ];
+}
+
+public sealed class SlowConsumerTests(SlowConsumerApp app) : IClassFixture<SlowConsumerApp>
+{
+    [Fact]
+    public async Task A_client_that_never_reads_is_closed_with_1013_while_the_others_keep_receiving()
+    {
+        var (alice, bob, carol) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("carol"));
+        var id = await alice.GroupAsync(bob, carol);
+        var slow = await WsClient.ConnectAsync(bob, read: false, receiveBufferBytes: 2048);
+        await using var healthy = await carol.OnlineAsync();
+        await using var flooder = await alice.OnlineAsync();
+
+        // Typing events cost no database work, so they flood fast; small batches keep the healthy reader's queue short.
+        var sent = 0;
+        for (var batch = 0; batch < 20_000; batch++)
+        {
+            var acks = Enumerable.Range(0, 8).Select(_ => flooder.RequestAsync("typing:start", new { conversationId = id })).ToList();
+            foreach (var ack in acks) Assert.True((await ack).GetProperty("ok").GetBoolean());
+            sent += acks.Count;
+            if (batch % 25 == 24 && !(await bob.PostAsync($"/api/conversations/{id}/connect")).Expect(200).GetProperty("connected").GetBoolean()) break;
+        }
+        Assert.False((await bob.PostAsync($"/api/conversations/{id}/connect")).Expect(200).GetProperty("connected").GetBoolean());
+
+        var received = (await healthy.DrainAsync()).Count(f => f.Type() == "typing" && f.Data().Str("userId") == alice.Id);
+        Assert.Equal(sent, received);
+
+        Assert.Equal((WebSocketCloseStatus)1013, await slow.ClosedAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Send queue full", slow.CloseDescription);
+        await slow.DisposeAsync();
+    }
+}
+
+public sealed class RetentionApp : ParleyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Gateway:EventRetention", "00:00:02"),
+        new("Gateway:PruneInterval", "00:00:00.500"),
+    ];
+}
+
+public sealed class EventRetentionTests(RetentionApp app) : IClassFixture<RetentionApp>
+{
+    [Fact]
+    public async Task A_cursor_older_than_the_retained_events_gets_a_gap_answer_instead_of_a_partial_list()
+    {
+        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        var id = await alice.GroupAsync(bob);
+        var early = (await alice.GetAsync("/api/sync?since=0")).Expect(200);
+        Assert.False(early.GetProperty("gap").GetBoolean());
+        Assert.True(early.GetProperty("events").GetArrayLength() >= 2);
+
+        // Wait until those events have expired (and been pruned).
+        JsonElement gap;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        do
+        {
+            await Task.Delay(250);
+            gap = (await alice.GetAsync("/api/sync?since=0")).Expect(200);
+        } while (!gap.GetProperty("gap").GetBoolean() && DateTime.UtcNow < deadline);
+        Assert.True(gap.GetProperty("gap").GetBoolean());
+        Assert.Equal(0, gap.GetProperty("events").GetArrayLength());
+        Assert.False(gap.GetProperty("hasMore").GetBoolean());
+        Assert.Contains("refetch", gap.Str("message"));
+        var head = gap.GetProperty("cursor").GetInt64();
+        Assert.True(head >= early.GetProperty("cursor").GetInt64());
+
+        await using var socket = await alice.OnlineAsync();
+        var (ack, replayed) = await socket.ExchangeAsync("resume", new { since = 0 });
+        Assert.True(ack.Data().GetProperty("gap").GetBoolean());
+        Assert.Equal(0, ack.Data().GetProperty("count").GetInt32());
+        Assert.Empty(replayed.Types());
+
+        // From the head cursor the client continues normally.
+        (await alice.PutAsync($"/api/conversations/{id}", new { name = "After the gap" })).Expect(200);
+        var after = (await alice.GetAsync($"/api/sync?since={head}")).Expect(200);
+        Assert.False(after.GetProperty("gap").GetBoolean());
+        Assert.Equal("conversation:updated", Assert.Single(after.GetProperty("events").EnumerateArray()).Str("type"));
+    }
+}
