@@ -75,7 +75,12 @@ public sealed class Db : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        else SqliteConnection.ClearAllPools();
+        else
+        {
+            // Only this database's pool: other servers in the same process (test classes) keep theirs, and their WAL files.
+            using var connection = new SqliteConnection(_connectionString);
+            SqliteConnection.ClearPool(connection);
+        }
         _sqliteWriter.Dispose();
     }
 }
