@@ -51,8 +51,10 @@ public sealed class EventReplay(Db db, IOptions<GatewayOptions> options)
                 UNION ALL SELECT MAX(id) AS x FROM events WHERE created_at < @cutoff) t
             """, new { cutoff = Cutoff(options.Value) }) ?? 0;
 
-    private static Task<long> HeadAsync(DbConnection connection) =>
-        connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM events");
+    /// <summary>The newest cursor, also when pruning has emptied the log (else a client would be sent back to 0, a gap forever).</summary>
+    private static async Task<long> HeadAsync(DbConnection connection) =>
+        await connection.ExecuteScalarAsync<long?>(
+            "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM events UNION ALL SELECT pruned_through AS x FROM event_retention) t") ?? 0;
 
     public static long Cutoff(GatewayOptions options) => Clock.NowMs() - (long)options.EventRetention.TotalMilliseconds;
 
