@@ -441,3 +441,37 @@ public sealed class EventRetentionTests(RetentionApp app) : IClassFixture<Retent
         Assert.Equal("conversation:updated", Assert.Single(after.GetProperty("events").EnumerateArray()).Str("type"));
     }
 }
+
+public sealed class HeartbeatApp : ParleyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Gateway:KeepAliveInterval", "00:00:00.200"),
+        new("Gateway:KeepAliveTimeout", "00:00:00.500"),
+    ];
+}
+
+public sealed class HeartbeatTests(HeartbeatApp app) : IClassFixture<HeartbeatApp>
+{
+    [Fact]
+    public async Task A_socket_that_answers_no_ping_is_dropped_and_a_live_one_stays()
+    {
+        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        var id = await alice.GroupAsync(bob);
+        await using var live = await alice.OnlineAsync();
+        // A client that never reads never answers the server's pings, like a peer that vanished without a FIN.
+        await using var dead = await WsClient.ConnectAsync(bob, read: false);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        bool connected;
+        do
+        {
+            await Task.Delay(200);
+            connected = (await bob.PostAsync($"/api/conversations/{id}/connect")).Expect(200).GetProperty("connected").GetBoolean();
+        } while (connected && DateTime.UtcNow < deadline);
+        Assert.False(connected);
+        await Task.Delay(1000);
+        Assert.True((await alice.PostAsync($"/api/conversations/{id}/connect")).Expect(200).GetProperty("connected").GetBoolean());
+        Assert.True((await live.RequestAsync("ping")).GetProperty("ok").GetBoolean());
+    }
+}
