@@ -5,6 +5,8 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
 using Parley.Server.Messages;
+using Parley.Server.Presence;
+using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +30,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapGateway();
 
 var api = app.MapGroup("/api");
 api.MapAuth();
@@ -36,6 +39,8 @@ api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
+api.MapStatus();
+api.MapRealtime();
 
 app.LogListeningUrls();
 app.Run();
