@@ -289,6 +289,39 @@ public sealed class Seed000Tests(ParleyApp app) : IClassFixture<ParleyApp>
         (await bob.PostAsync($"/api/conversations/{id}/messages/{Guid.NewGuid()}/read")).ExpectError(404);
     }
 
+    // Row: WSS /ws/{user_id}; events new_message, typing, message_read carry conversation_id —
+    //      /ws/{userId}; events named as in 003 (message:new, typing, message:read), payloads carry conversationId
+    [Fact]
+    public async Task The_user_socket_gets_new_messages_typing_and_reads_with_their_conversationId()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var id = (await alice.PostAsync("/api/conversations", new { user_ids = new[] { bob.Id }, is_group = false })).Expect(201).Str("id");
+        await using var aliceSocket = await alice.OnlineAsync($"/ws/{alice.Id}");
+        await using var bobSocket = await bob.OnlineAsync($"/ws/{bob.Id}");
+        // The path names the socket's user: it must be the token's user.
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, await WsClient.RefusedAsync(app, alice.Token, $"/ws/{bob.Id}"));
+
+        var sent = (await alice.PostAsync($"/api/conversations/{id}/messages", new { content = "over the socket" })).Expect(201);
+        var message = (await bobSocket.EventAsync("message:new", id)).Data();
+        Assert.Equal(id, message.Str("conversationId"));
+        Assert.Equal(sent.Str("id"), message.GetProperty("message").Str("id"));
+        Assert.Equal("over the socket", message.GetProperty("message").Str("content"));
+
+        Assert.True((await aliceSocket.RequestAsync("typing:start", new { conversationId = id })).GetProperty("ok").GetBoolean());
+        var typing = (await bobSocket.EventAsync("typing", id)).Data();
+        Assert.Equal(alice.Id, typing.Str("userId"));
+        Assert.True(typing.GetProperty("isTyping").GetBoolean());
+
+        (await bob.PostAsync($"/api/conversations/{id}/messages/{sent.Str("id")}/read")).Expect(200);
+        var read = (await aliceSocket.EventAsync("message:read", id)).Data();
+        Assert.Equal(bob.Id, read.Str("userId"));
+        Assert.Equal(sent.Str("id"), read.Str("messageId"));
+        Assert.Equal(1, read.GetProperty("lastReadSeq").GetInt64());
+        // conversationId replaced chat_id.
+        Assert.All(new[] { message, typing, read }, e => Assert.False(e.TryGetProperty("chat_id", out _) || e.TryGetProperty("chatId", out _)));
+    }
+
     // Row: removed /chats…, /groups… of that codebase — not served under those semantics (002's /groups is served, see Seed002Tests)
     [Fact]
     public async Task The_removed_chats_and_group_admin_routes_are_not_served()

@@ -402,4 +402,60 @@ public sealed class Seed001Tests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal(12.5, history.Single(m => m.Str("messageType") == "splitMoney").GetProperty("payload").GetProperty("amount").GetDouble());
         (await john.PostAsync("/api/messages", new { conversationId = id, message = "?", messageType = "telegram" })).ExpectError(400, "validation_failed");
     }
+
+    // Row: Socket.IO events sendMessage getMessages markMessagesRead createGroup joinGroup —
+    //      gateway requests message:send messages:get message:read conversation:create; joining is automatic
+    [Fact]
+    public async Task The_socket_handlers_are_gateway_requests_and_members_need_no_join()
+    {
+        var john = await PersonAsync("john");
+        var jane = await PersonAsync("jane");
+        var bob = await PersonAsync("bob");
+        await using var johnSocket = await john.OnlineAsync();
+        await using var janeSocket = await jane.OnlineAsync();
+        await using var bobSocket = await bob.OnlineAsync();
+
+        // createGroup → conversation:create, with seed 001's group body. Members are in it at once (no joinGroup).
+        var created = await johnSocket.RequestAsync("conversation:create", new { name = "Project Team", members = new[] { jane.Id, bob.Id } });
+        Assert.True(created.GetProperty("ok").GetBoolean(), created.ToString());
+        var group = created.Data();
+        Assert.Equal("group", group.Str("type"));
+        Assert.Equal("Project Team", group.Str("name"));
+        Assert.Equal(new HashSet<string> { john.Id, jane.Id, bob.Id }, group.GetProperty("members").Ids().ToHashSet());
+        var id = group.Str("id");
+        Assert.Equal(id, (await janeSocket.EventAsync("conversation:new", id)).Data().GetProperty("conversation").Str("id"));
+
+        // sendMessage → message:send, with seed 001's message body; every member's socket gets it.
+        var sent = await janeSocket.RequestAsync("message:send", new { conversationId = id, message = "Hello everyone!", messageType = "text" });
+        Assert.True(sent.GetProperty("ok").GetBoolean(), sent.ToString());
+        var message = sent.Data();
+        Assert.Equal("Hello everyone!", message.Str("message"));
+        Assert.Equal("text", message.Str("messageType"));
+        Assert.Equal(jane.Id, message.Str("senderId"));
+        foreach (var socket in new[] { johnSocket, bobSocket })
+            Assert.Equal(message.Str("id"), (await socket.NextAsync(f => f.Is("message:new", id) && f.Data().GetProperty("message").Str("id") == message.Str("id")))
+                .Data().GetProperty("message").Str("id"));
+
+        // getMessages → messages:get, paged like GET /messages/conversation/:id.
+        var got = await bobSocket.RequestAsync("messages:get", new { conversationId = id, page = 1, limit = 20 });
+        Assert.True(got.GetProperty("ok").GetBoolean(), got.ToString());
+        var page = got.Data();
+        Assert.Contains(message.Str("id"), page.GetProperty("messages").Ids());
+        Assert.Equal(1, page.GetProperty("pagination").GetProperty("currentPage").GetInt32());
+
+        // markMessagesRead → message:read: bob's unread count drops to zero and the others hear of it.
+        Assert.True((await bob.GetAsync($"/api/messages/unread/count/{id}")).Expect(200).GetProperty("unreadCount").GetInt64() > 0);
+        var read = await bobSocket.RequestAsync("message:read", new { conversationId = id });
+        Assert.True(read.GetProperty("ok").GetBoolean(), read.ToString());
+        Assert.True(read.Data().GetProperty("modifiedCount").GetInt64() > 0);
+        Assert.Equal(0, (await bob.GetAsync($"/api/messages/unread/count/{id}")).Expect(200).GetProperty("unreadCount").GetInt64());
+        Assert.Equal(bob.Id, (await janeSocket.EventAsync("message:read", id)).Data().Str("userId"));
+
+        // A request the caller may not make is an ack with ok:false and the error object.
+        var outsider = await PersonAsync("eve");
+        await using var eveSocket = await outsider.OnlineAsync();
+        var refused = await eveSocket.RequestAsync("message:send", new { conversationId = id, message = "let me in" });
+        Assert.False(refused.GetProperty("ok").GetBoolean());
+        Assert.Equal(404, refused.GetProperty("error").GetProperty("status").GetInt32());
+    }
 }
