@@ -234,7 +234,7 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Empty((await outsider.GetAsync("/api/groups")).Expect(200).EnumerateArray());
     }
 
-    // Row: POST /notifications {userId, message}; GET /notifications — notifications (the live push: see the WebSocket test below)
+    // Row: POST /notifications {userId, message}; GET /notifications — notifications (pushed live: the next test)
     [Fact]
     public async Task Send_and_list_notifications()
     {
@@ -256,5 +256,58 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
 
         (await neo.PostAsync("/api/notifications", new { userId = trinity.Id })).ExpectError(400);
         (await neo.PostAsync("/api/notifications", new { userId = stranger.Id, message = "who are you" })).ExpectError(404);
+    }
+
+    // Row: POST /notifications … — pushed live as notification:new
+    [Fact]
+    public async Task A_notification_is_pushed_live_to_the_receivers_socket()
+    {
+        var neo = await SignUpAsync("neo");
+        var trinity = await SignUpAsync("trinity");
+        await CreateAsync(neo, "groups", trinity);
+        await using var socket = await trinity.OnlineAsync();
+
+        var sent = (await neo.PostAsync("/api/notifications", new { userId = trinity.Id, message = "The Matrix has you" })).Expect(201);
+        var pushed = (await socket.NextAsync("notification:new")).Data();
+        Assert.True(pushed.TryGetProperty("conversationId", out _));
+        var notification = pushed.GetProperty("notification");
+        Assert.Equal(sent.Str("id"), notification.Str("id"));
+        Assert.Equal("The Matrix has you", notification.Str("message"));
+        Assert.Equal(trinity.Id, notification.Str("userId"));
+    }
+
+    // Row: PUT /status {userId, status}; GET /status/:userId — presence (online offline away busy typing playing invisible, or custom text)
+    [Fact]
+    public async Task Status_is_set_with_userId_and_read_by_user()
+    {
+        var neo = await SignUpAsync("neo");
+        var trinity = await SignUpAsync("trinity");
+
+        foreach (var status in new[] { "away", "busy", "typing", "playing", "offline", "fighting agents" })
+        {
+            var set = (await neo.PutAsync("/api/status", new { userId = neo.Id, status })).Expect(200);
+            Assert.Equal(neo.Id, set.Str("userId"));
+            Assert.Equal(status, set.Str("status"));
+            Assert.Equal(status, (await trinity.GetAsync($"/api/status/{neo.Id}")).Expect(200).Str("status"));
+        }
+
+        // invisible: offline to others, invisible to oneself.
+        (await neo.PutAsync("/api/status", new { userId = neo.Id, status = "invisible" })).Expect(200);
+        Assert.Equal("offline", (await trinity.GetAsync($"/api/status/{neo.Id}")).Expect(200).Str("status"));
+        Assert.Equal("invisible", (await neo.GetAsync($"/api/status/{neo.Id}")).Expect(200).Str("status"));
+
+        // online: presence follows the sockets again.
+        (await neo.PutAsync("/api/status", new { userId = neo.Id, status = "online" })).Expect(200);
+        Assert.Equal("offline", (await trinity.GetAsync($"/api/status/{neo.Id}")).Expect(200).Str("status"));
+        await using (var socket = await neo.OnlineAsync())
+        {
+            var online = (await trinity.GetAsync($"/api/status/{neo.Id}")).Expect(200);
+            Assert.Equal("online", online.Str("status"));
+            Assert.True(online.GetProperty("online").GetBoolean());
+        }
+
+        (await neo.PutAsync("/api/status", new { userId = trinity.Id, status = "away" })).ExpectError(403);
+        (await neo.PutAsync("/api/status", new { userId = neo.Id })).ExpectError(400);
+        (await neo.GetAsync($"/api/status/{Guid.NewGuid()}")).ExpectError(404);
     }
 }
