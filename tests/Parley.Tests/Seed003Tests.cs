@@ -180,4 +180,58 @@ public sealed class Seed003Tests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.True(stored.GetProperty("deleted").GetBoolean());
         Assert.Equal(JsonValueKind.Null, stored.GetProperty("content").ValueKind);
     }
+
+    // Row: events conversation:new message:new message:updated message:deleted message:read — canonical
+    // (the document's "Example Socket Flow": no room joins; every participant's socket hears each change)
+    [Fact]
+    public async Task Each_change_reaches_the_participants_sockets_as_the_documented_event()
+    {
+        var a = await app.UserAsync("userA");
+        var b = await app.UserAsync("userB");
+        var c = await app.UserAsync("userC");
+        var outsider = await app.UserAsync("outsider");
+        await using var aSocket = await a.OnlineAsync();
+        await using var bSocket = await b.OnlineAsync();
+        await using var cSocket = await c.OnlineAsync();
+        await using var outsiderSocket = await outsider.OnlineAsync();
+
+        // conversation:new — both users of a private conversation, every participant of a group.
+        var id = await PrivateAsync(a, b);
+        foreach (var socket in new[] { aSocket, bSocket })
+            Assert.Equal(id, (await socket.EventAsync("conversation:new", id)).Data().GetProperty("conversation").Str("id"));
+        var group = (await a.PostAsync("/api/conversations", new { type = "group", participantIds = new[] { b.Id, c.Id }, name = "Group Name" })).Expect(201).Str("id");
+        foreach (var socket in new[] { bSocket, cSocket })
+            Assert.Equal("Group Name", (await socket.EventAsync("conversation:new", group)).Data().GetProperty("conversation").Str("name"));
+
+        // message:new — message details and conversationId.
+        var sent = await SendAsync(a, id, "ping");
+        var created = (await bSocket.EventAsync("message:new", id)).Data();
+        Assert.Equal(id, created.Str("conversationId"));
+        Assert.Equal(sent.Str("id"), created.GetProperty("message").Str("id"));
+        Assert.Equal("ping", created.GetProperty("message").Str("content"));
+        Assert.Equal(a.Id, created.GetProperty("message").Str("senderId"));
+
+        // message:updated
+        (await a.PutAsync($"/api/conversations/{id}/messages/{sent.Str("id")}", new { newContent = "pong" })).Expect(200);
+        var updated = (await bSocket.EventAsync("message:updated", id)).Data();
+        Assert.Equal(sent.Str("id"), updated.GetProperty("message").Str("id"));
+        Assert.Equal("pong", updated.GetProperty("message").Str("content"));
+        Assert.True(updated.GetProperty("message").GetProperty("edited").GetBoolean());
+
+        // message:read — B reads, A hears of it.
+        (await b.PostAsync($"/api/conversations/{id}/read", new { lastMessageId = sent.Str("id") })).Expect(200);
+        var read = (await aSocket.EventAsync("message:read", id)).Data();
+        Assert.Equal(b.Id, read.Str("userId"));
+        Assert.Equal(sent.Str("id"), read.Str("messageId"));
+
+        // message:deleted
+        (await a.DeleteAsync($"/api/conversations/{id}/messages/{sent.Str("id")}")).Expect(200);
+        var deleted = (await bSocket.EventAsync("message:deleted", id)).Data();
+        Assert.Equal(sent.Str("id"), deleted.Str("messageId"));
+        Assert.Equal(a.Id, deleted.Str("deletedBy"));
+
+        // C is in the group only; the outsider is in neither.
+        Assert.DoesNotContain(await cSocket.DrainAsync(), f => f.Data().TryGetProperty("conversationId", out var cid) && cid.GetString() == id);
+        Assert.Empty((await outsiderSocket.DrainAsync()).Types());
+    }
 }
