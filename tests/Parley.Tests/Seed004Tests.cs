@@ -117,6 +117,37 @@ public sealed class Seed004Tests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.DoesNotContain(human.GetProperty("members").EnumerateArray(), m => m.GetProperty("isAgent").GetBoolean());
     }
 
+    // Row: POST /conversations/{id}/connect — returns the WebSocket URL and whether the caller has a live socket
+    [Fact]
+    public async Task Connect_tells_where_the_socket_is_and_whether_the_caller_has_one()
+    {
+        var me = await SignUpAsync("john");
+        var jane = await SignUpAsync("jane");
+        var id = await WithUserAsync(me, jane);
+
+        var before = (await me.PostAsync($"/api/conversations/{id}/connect")).Expect(200);
+        Assert.Equal(id, before.Str("conversationId"));
+        Assert.False(before.GetProperty("connected").GetBoolean());
+        var url = new Uri(before.Str("url"));
+        Assert.Equal("ws", url.Scheme);
+        Assert.Equal(app.BaseAddress.Authority, url.Authority);
+
+        // The URL it gave is where a socket connects; then connect says so, and messages arrive in real time.
+        await using var socket = await WsClient.ConnectAsync(app, me.Token, url.AbsolutePath);
+        Assert.Equal(me.Id, (await socket.NextAsync("ready")).Data().Str("userId"));
+        var after = (await me.PostAsync($"/api/conversations/{id}/connect")).Expect(200);
+        Assert.True(after.GetProperty("connected").GetBoolean());
+        Assert.Equal("WebSocket connected", after.Str("status"));
+        Assert.Equal(id, after.Str("conversationId"));
+        var sent = (await jane.PostAsync("/api/messages", new { conversation_id = id, sender_id = jane.Id, message = "Hello, how are you?" })).Expect(201);
+        var live = (await socket.EventAsync("message:new", id)).Data().GetProperty("message");
+        Assert.Equal(sent.Str("id"), live.Str("id"));
+        Assert.Equal("Hello, how are you?", live.Str("message"));
+
+        (await (await SignUpAsync("eve")).PostAsync($"/api/conversations/{id}/connect")).ExpectError(404);
+        (await me.PostAsync($"/api/conversations/{Guid.NewGuid()}/connect")).ExpectError(404);
+    }
+
     // Row: POST /messages {conversation_id, sender_id, message} — alias of send
     [Fact]
     public async Task Send_message_with_snake_case_fields()
