@@ -41,12 +41,16 @@ public sealed class UserStore(Db db)
             $"SELECT {Columns} FROM users WHERE username_key = @key AND kind = 'agent'", new { key = Key(username) });
     }
 
-    /// <summary>Which of username/email are already taken by someone other than <paramref name="exceptId"/>.</summary>
-    public async Task<List<string>> TakenAsync(DbConnection connection, DbTransaction? tx, string? username, string? email, string? exceptId)
+    /// <summary>
+    /// Which of username/email are already taken by someone other than <paramref name="exceptId"/>. For people, the
+    /// names the system keeps for itself (the assistant agent, "deleted") count as taken.
+    /// </summary>
+    public async Task<List<string>> TakenAsync(DbConnection connection, DbTransaction? tx, string? username, string? email, string? exceptId,
+        string kind = UserKinds.Human)
     {
         var taken = new List<string>();
-        if (username is not null && await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM users WHERE username_key = @key AND id <> @exceptId", new { key = Key(username), exceptId = exceptId ?? "" }, tx) > 0)
+        if (username is not null && ((kind == UserKinds.Human && UserRules.IsReserved(username)) || await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM users WHERE username_key = @key AND id <> @exceptId", new { key = Key(username), exceptId = exceptId ?? "" }, tx) > 0))
             taken.Add("username");
         if (email is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM users WHERE email_key = @key AND id <> @exceptId", new { key = Key(email), exceptId = exceptId ?? "" }, tx) > 0)
@@ -57,18 +61,21 @@ public sealed class UserStore(Db db)
     /// <summary>Inserts the user unless the username or email is taken; returns the fields that clashed.</summary>
     public Task<List<string>> CreateAsync(UserRow user, CancellationToken ct = default) => db.WriteAsync(async (connection, tx) =>
     {
-        var taken = await TakenAsync(connection, tx, user.Username, user.Email, null);
+        var taken = await TakenAsync(connection, tx, user.Username, user.Email, null, user.Kind);
         if (taken.Count > 0) return taken;
-        await connection.ExecuteAsync(
+        // ON CONFLICT covers a concurrent registration on PostgreSQL that committed after the check above.
+        var inserted = await connection.ExecuteAsync(
             """
             INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at)
             VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt)
+            ON CONFLICT DO NOTHING
             """,
             new
             {
                 user.Id, user.Username, UsernameKey = Key(user.Username), user.Email, EmailKey = user.Email is null ? null : Key(user.Email),
                 user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt,
             }, tx);
+        if (inserted == 0) taken = await TakenAsync(connection, tx, user.Username, user.Email, user.Id, user.Kind) is { Count: > 0 } raced ? raced : ["username"];
         return taken;
     }, ct);
 

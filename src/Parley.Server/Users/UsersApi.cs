@@ -55,6 +55,9 @@ public static class UsersApi
 
         var row = await users.GetAsync(id, ct);
         if (row is null || row.IsDeleted) return ApiError.NotFound("User not found");
+        // currentPassword is optional (seed 002 clients never send it), but when sent it must be right.
+        if (!string.IsNullOrEmpty(r.CurrentPassword) && hasher.VerifyHashedPassword(row, row.PasswordHash, r.CurrentPassword) == PasswordVerificationResult.Failed)
+            return Validator.Single("currentPassword", "Current password is incorrect");
         row.Username = r.Username ?? row.Username;
         row.Email = r.Email is null ? row.Email : AuthApi.Blank(r.Email);
         row.Name = r.Name?.Trim() ?? row.Name;
