@@ -81,7 +81,7 @@ public sealed class UserStore(Db db)
 
     public async Task<(IReadOnlyList<UserRow> Users, long Total)> SearchAsync(string? search, Paging paging, CancellationToken ct = default)
     {
-        var prefix = string.IsNullOrWhiteSpace(search) ? null : Key(search).Replace("%", "").Replace("_", "\\_") + "%";
+        var prefix = string.IsNullOrWhiteSpace(search) ? null : Key(search).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
         const string where = """
             WHERE deleted_at IS NULL AND kind = 'human'
               AND (@prefix IS NULL OR username_key LIKE @prefix ESCAPE '\' OR lower(name) LIKE @prefix ESCAPE '\')
