@@ -102,6 +102,16 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Racing_registrations_of_one_username_create_one_account()
+    {
+        var username = Unique("race");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            Post("/api/auth/register", new { username = i % 2 == 0 ? username : username.ToUpperInvariant(), password = "correct-horse" })));
+        Assert.Single(responses, r => r.Code == 201);
+        Assert.All(responses.Where(r => r.Code != 201), r => r.ExpectFieldErrors(409, "conflict", "username"));
+    }
+
+    [Fact]
     public async Task A_clash_on_both_username_and_email_names_both()
     {
         var username = Unique("both");
@@ -234,7 +244,7 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
-    public async Task A_token_without_exp_or_stamp_is_401_even_when_signed()
+    public async Task A_token_without_exp_or_stamp_or_for_an_unknown_user_is_401_even_when_signed()
     {
         var user = await app.UserAsync("noexp");
         var stamp = Claims(user.Token).Str("sst");
@@ -242,6 +252,8 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
         await ExpectRejected(noExp);
         var noStamp = Sign(new { sub = user.Id, exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds() });
         await ExpectRejected(noStamp);
+        // Well signed, but for nobody who exists.
+        await ExpectRejected(Sign(new { sub = Guid.CreateVersion7().ToString(), exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(), sst = stamp }));
     }
 
     [Theory]

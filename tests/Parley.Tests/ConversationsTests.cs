@@ -56,6 +56,21 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Both_sides_opening_a_direct_conversation_at_once_get_one_conversation()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var calls = Enumerable.Range(0, 8).Select(i => i % 2 == 0
+            ? alice.PostAsync("/api/conversations", new { type = "private", participantId = bob.Id })
+            : bob.PostAsync("/api/conversations/1on1", new { receiverId = alice.Id }));
+        var responses = await Task.WhenAll(calls);
+        Assert.Single(responses, r => r.Code == 201);
+        Assert.All(responses, r => Assert.True(r.Code is 200 or 201, r.Root.ToString()));
+        Assert.Single(responses.Select(r => r.Data.Str("id")).Distinct());
+        Assert.Single((await alice.GetAsync("/api/conversations")).Expect(200).EnumerateArray());
+    }
+
+    [Fact]
     public async Task Direct_conversation_mistakes_are_400_or_404()
     {
         var alice = await app.UserAsync("alice");

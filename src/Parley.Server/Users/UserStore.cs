@@ -41,16 +41,12 @@ public sealed class UserStore(Db db)
             $"SELECT {Columns} FROM users WHERE username_key = @key AND kind = 'agent'", new { key = Key(username) });
     }
 
-    /// <summary>
-    /// Which of username/email are already taken by someone other than <paramref name="exceptId"/>. For people, the
-    /// names the system keeps for itself (the assistant agent, "deleted") count as taken.
-    /// </summary>
-    public async Task<List<string>> TakenAsync(DbConnection connection, DbTransaction? tx, string? username, string? email, string? exceptId,
-        string kind = UserKinds.Human)
+    /// <summary>Which of username/email are already taken by someone other than <paramref name="exceptId"/>.</summary>
+    public async Task<List<string>> TakenAsync(DbConnection connection, DbTransaction? tx, string? username, string? email, string? exceptId)
     {
         var taken = new List<string>();
-        if (username is not null && ((kind == UserKinds.Human && UserRules.IsReserved(username)) || await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM users WHERE username_key = @key AND id <> @exceptId", new { key = Key(username), exceptId = exceptId ?? "" }, tx) > 0))
+        if (username is not null && await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM users WHERE username_key = @key AND id <> @exceptId", new { key = Key(username), exceptId = exceptId ?? "" }, tx) > 0)
             taken.Add("username");
         if (email is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM users WHERE email_key = @key AND id <> @exceptId", new { key = Key(email), exceptId = exceptId ?? "" }, tx) > 0)
@@ -58,30 +54,35 @@ public sealed class UserStore(Db db)
         return taken;
     }
 
+    /// <summary>What stops <paramref name="user"/> from being saved: taken fields, and for people the names the system keeps for itself.</summary>
+    private async Task<List<string>> ClashesAsync(DbConnection connection, DbTransaction tx, UserRow user, string? exceptId)
+    {
+        var taken = await TakenAsync(connection, tx, user.Username, user.Email, exceptId);
+        if (user.Kind == UserKinds.Human && UserRules.IsReserved(user.Username) && !taken.Contains("username")) taken.Insert(0, "username");
+        return taken;
+    }
+
     /// <summary>Inserts the user unless the username or email is taken; returns the fields that clashed.</summary>
     public Task<List<string>> CreateAsync(UserRow user, CancellationToken ct = default) => db.WriteAsync(async (connection, tx) =>
     {
-        var taken = await TakenAsync(connection, tx, user.Username, user.Email, null, user.Kind);
+        var taken = await ClashesAsync(connection, tx, user, null);
         if (taken.Count > 0) return taken;
-        // ON CONFLICT covers a concurrent registration on PostgreSQL that committed after the check above.
-        var inserted = await connection.ExecuteAsync(
+        await connection.ExecuteAsync(
             """
             INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at)
             VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt)
-            ON CONFLICT DO NOTHING
             """,
             new
             {
                 user.Id, user.Username, UsernameKey = Key(user.Username), user.Email, EmailKey = user.Email is null ? null : Key(user.Email),
                 user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt,
             }, tx);
-        if (inserted == 0) taken = await TakenAsync(connection, tx, user.Username, user.Email, user.Id, user.Kind) is { Count: > 0 } raced ? raced : ["username"];
         return taken;
     }, ct);
 
     public async Task<(IReadOnlyList<UserRow> Users, long Total)> SearchAsync(string? search, Paging paging, CancellationToken ct = default)
     {
-        var prefix = string.IsNullOrWhiteSpace(search) ? null : Key(search).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        var prefix = string.IsNullOrWhiteSpace(search) ? null : Like.Prefix(Key(search));
         const string where = """
             WHERE deleted_at IS NULL AND kind = 'human'
               AND (@prefix IS NULL OR username_key LIKE @prefix ESCAPE '\' OR lower(name) LIKE @prefix ESCAPE '\')
@@ -96,7 +97,7 @@ public sealed class UserStore(Db db)
 
     public Task<List<string>> UpdateAsync(UserRow user, bool stampChanged, CancellationToken ct = default) => db.WriteAsync(async (connection, tx) =>
     {
-        var taken = await TakenAsync(connection, tx, user.Username, user.Email, user.Id);
+        var taken = await ClashesAsync(connection, tx, user, user.Id);
         if (taken.Count > 0) return taken;
         await connection.ExecuteAsync(
             """
