@@ -170,6 +170,16 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Login_accepts_a_login_field_and_the_assistant_agent_cannot_sign_in()
+    {
+        var user = await app.UserAsync("field");
+        (await Post("/api/auth/login", new { login = user.Username, password = "correct-horse" })).Expect(200);
+        (await user.PostAsync("/api/conversations", new { is_ai = true })).Expect(201);
+        (await Post("/api/auth/login", new { username = "parley-assistant", password = "!" })).ExpectError(401);
+        (await Post("/api/auth/login", new { username = "parley-assistant", password = "correct-horse" })).ExpectError(401);
+    }
+
+    [Fact]
     public async Task Login_without_fields_is_400_naming_them()
     {
         (await Post("/api/auth/login", new { })).ExpectFieldErrors(400, "validation_failed", "username", "password");
@@ -397,6 +407,21 @@ public sealed class LoginThrottleApp : ParleyApp
 
 public sealed class LoginRateLimitTests(LoginThrottleApp app) : IClassFixture<LoginThrottleApp>
 {
+    [Fact]
+    public async Task Alternating_username_and_email_does_not_get_more_attempts()
+    {
+        var user = await app.UserAsync("alternating");
+        var http = app.Http();
+        var logins = new object[]
+        {
+            new { username = user.Username, password = "wrong-horse" }, new { email = $"{user.Username}@example.com", password = "wrong-horse" },
+            new { login = user.Username.ToUpperInvariant(), password = "wrong-horse" }, new { username = $"{user.Username}@EXAMPLE.com", password = "wrong-horse" },
+        };
+        var codes = new List<int>();
+        foreach (var body in logins) codes.Add((await ApiResponse.ReadAsync(await http.PostAsJsonAsync("/api/auth/login", body))).Code);
+        Assert.Equal([401, 401, 401, 429], codes);
+    }
+
     [Theory]
     [InlineData("/api/auth/login")]
     [InlineData("/api/users/login")]
@@ -416,8 +441,10 @@ public sealed class LoginRateLimitTests(LoginThrottleApp app) : IClassFixture<Lo
         Assert.NotNull(retryAfter);
         Assert.NotNull(retryAfter!.Delta);
         Assert.InRange(retryAfter.Delta!.Value.TotalSeconds, 1, 60);
-        // The limit is per username, ignoring case and whether the username or the email was typed.
+        // The limit is per account, whatever case and whether the username or the email was typed.
         (await ApiResponse.ReadAsync(await http.PostAsJsonAsync(path, new { username = user.Username.ToUpperInvariant(), password = "correct-horse" })))
+            .ExpectError(429);
+        (await ApiResponse.ReadAsync(await http.PostAsJsonAsync(path, new { email = $"{user.Username}@example.com", password = "correct-horse" })))
             .ExpectError(429);
 
         // Another username from the same address is not affected.

@@ -159,6 +159,39 @@ public sealed class UsersTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Me_works_as_the_id_for_update_and_delete_too()
+    {
+        var alice = await app.UserAsync("alice");
+        Assert.Equal("Via me", (await alice.PutAsync("/api/users/me", new { name = "Via me" })).Expect(200).Str("name"));
+        Assert.Equal("Via me", (await alice.GetAsync($"/api/users/{alice.Id}")).Expect(200).Str("name"));
+        Assert.Equal(alice.Id, (await alice.DeleteAsync("/api/users/me")).Expect(200).Str("id"));
+        (await alice.GetAsync("/api/users/me")).ExpectError(401);
+    }
+
+    [Fact]
+    public async Task An_empty_profile_picture_clears_it()
+    {
+        var alice = await app.UserAsync("alice");
+        (await alice.PutAsync($"/api/users/{alice.Id}", new { profilePicture = "https://example.com/a.png" })).Expect(200);
+        var cleared = (await alice.PutAsync($"/api/users/{alice.Id}", new { profilePicture = "" })).Expect(200);
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("profilePicture").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_assistant_is_a_user_you_can_look_up_but_not_find_in_search()
+    {
+        var alice = await app.UserAsync("alice");
+        var ai = (await alice.PostAsync("/api/conversations", new { is_ai = true })).Expect(201);
+        var agentId = ai.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("isAgent").GetBoolean()).Str("userId");
+        var agent = (await alice.GetAsync($"/api/users/{agentId}")).Expect(200);
+        Assert.Equal("parley-assistant", agent.Str("username"));
+        Assert.True(agent.GetProperty("isAgent").GetBoolean());
+        Assert.Empty((await alice.GetAsync("/api/users?search=parley-assistant")).Expect(200).EnumerateArray());
+        (await alice.PutAsync($"/api/users/{agentId}", new { name = "Mine" })).ExpectError(403);
+        (await alice.DeleteAsync($"/api/users/{agentId}")).ExpectError(403);
+    }
+
+    [Fact]
     public async Task Update_can_change_the_case_of_ones_own_username()
     {
         var alice = await app.UserAsync("alice");
