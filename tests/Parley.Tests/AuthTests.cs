@@ -215,7 +215,7 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
-    public async Task An_alg_none_token_is_401()
+    public async Task An_alg_none_or_other_alg_token_is_401()
     {
         var user = await app.UserAsync("none");
         var payload = user.Token.Split('.')[1];
@@ -223,6 +223,10 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
         await ExpectRejected($"{header}.{payload}.");
         await ExpectRejected($"{header}.{payload}");
         await ExpectRejected($"{B64("""{"alg":"NONE","typ":"JWT"}""")}.{payload}.");
+        // Only HS256: the right key under another algorithm is refused too.
+        var hs512 = $"{B64("""{"alg":"HS512","typ":"JWT"}""")}.{payload}";
+        var signature = Convert.ToBase64String(HMACSHA512.HashData(SigningKey(), Encoding.ASCII.GetBytes(hs512))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await ExpectRejected($"{hs512}.{signature}");
     }
 
     [Fact]

@@ -147,6 +147,37 @@ public sealed class AuthorizationTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Without_a_token_every_route_but_register_and_login_is_401()
+    {
+        var s = await SetUpAsync();
+        var anonymous = s.A with { Http = app.Http() };
+        var routes = EveryRoute(anonymous, s.Group, s.A, s.B).Concat(new (string, Func<Task<ApiResponse>>)[]
+        {
+            ("GET users", () => anonymous.GetAsync("/api/users")),
+            ("GET me", () => anonymous.GetAsync("/api/users/me")),
+            ("GET user", () => anonymous.GetAsync($"/api/users/{s.A.Id}")),
+            ("PUT user", () => anonymous.PutAsync($"/api/users/{s.A.Id}", new { name = "x" })),
+            ("DELETE user", () => anonymous.DeleteAsync($"/api/users/{s.A.Id}")),
+            ("GET list", () => anonymous.GetAsync("/api/conversations")),
+            ("POST create", () => anonymous.PostAsync("/api/conversations", new { type = "private", participantId = s.B.Id })),
+            ("POST 1on1", () => anonymous.PostAsync("/api/conversations/1on1", new { receiverId = s.B.Id })),
+            ("POST group", () => anonymous.PostAsync("/api/conversations/group", new { name = "x", members = new[] { s.B.Id } })),
+            ("GET groups", () => anonymous.GetAsync("/api/groups")),
+            ("POST groups", () => anonymous.PostAsync("/api/groups", new { name = "x" })),
+            ("GET channels", () => anonymous.GetAsync("/api/channels")),
+            ("POST channels", () => anonymous.PostAsync("/api/channels", new { name = "x" })),
+        });
+        var before = await SnapshotAsync(s.A, s.Group);
+        foreach (var (what, call) in routes)
+        {
+            var response = await call();
+            Assert.True(response.Code == 401, $"{what}: expected 401, got {response.Code}: {response.Root}");
+        }
+        Assert.Equal(before, await SnapshotAsync(s.A, s.Group));
+        (await s.A.GetAsync("/api/users/me")).Expect(200);
+    }
+
+    [Fact]
     public async Task Nobody_can_change_or_delete_another_account()
     {
         var a = await app.UserAsync("a");
