@@ -12,26 +12,18 @@ namespace Parley.Server.Auth;
 public sealed class UserStamps(Db db)
 {
     private readonly ConcurrentDictionary<string, string?> _stamps = new(StringComparer.Ordinal);
-    private long _forgets;
 
     public async ValueTask<bool> IsCurrentAsync(string userId, string stamp, CancellationToken ct)
     {
         if (!_stamps.TryGetValue(userId, out var current))
         {
-            var before = Interlocked.Read(ref _forgets);
             await using var connection = await db.OpenAsync(ct);
             current = await connection.QuerySingleOrDefaultAsync<string?>(
                 "SELECT security_stamp FROM users WHERE id = @userId AND deleted_at IS NULL", new { userId });
             _stamps[userId] = current;
-            // A Forget that ran while we read may have been overtaken by our (possibly stale) value: drop it again.
-            if (Interlocked.Read(ref _forgets) != before) _stamps.TryRemove(userId, out _);
         }
         return current is not null && string.Equals(current, stamp, StringComparison.Ordinal);
     }
 
-    public void Forget(string userId)
-    {
-        Interlocked.Increment(ref _forgets);
-        _stamps.TryRemove(userId, out _);
-    }
+    public void Forget(string userId) => _stamps.TryRemove(userId, out _);
 }
