@@ -23,7 +23,7 @@ public sealed class AuthorizationTests(ParleyApp app) : IClassFixture<ParleyApp>
         var group = (await a.PostAsync("/api/groups", new { name = "Private group", members = new[] { b.Id, former.Id } })).Expect(201).Str("id");
         var channel = (await a.PostAsync("/api/channels", new { name = "Private channel", members = new[] { b.Id, former.Id } })).Expect(201).Str("id");
         (await a.PutAsync($"/api/conversations/{group}", new { description = "Only for A and B" })).Expect(200);
-        var direct = await a.DirectAsync(b);
+        var direct = await a.NewDirectAsync(b);
         var ai = (await a.PostAsync("/api/conversations", new { is_ai = true })).Expect(201).Str("id");
         (await former.DeleteAsync($"/api/conversations/{group}/leave")).Expect(200);
         (await former.DeleteAsync($"/api/conversations/{channel}")).Expect(200);
@@ -60,7 +60,7 @@ public sealed class AuthorizationTests(ParleyApp app) : IClassFixture<ParleyApp>
     private static async Task<string> SnapshotAsync(TestUser viewer, string id)
     {
         var c = (await viewer.GetAsync($"/api/conversations/{id}")).Expect(200);
-        var members = string.Join(",", c.Roles().OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
+        var members = string.Join(",", c.MemberRoles().OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
         return $"{c.Str("type")}|{Text(c, "name")}|{Text(c, "description")}|{Text(c, "picture")}|{members}";
     }
 
@@ -111,7 +111,7 @@ public sealed class AuthorizationTests(ParleyApp app) : IClassFixture<ParleyApp>
                 Assert.True(response.Code == 404, $"{what} on {id}: expected 404, got {response.Code}: {response.Root}");
             }
         Assert.Equal(before, await SnapshotAsync(s.A, s.Group));
-        Assert.DoesNotContain(s.Former.Id, (await s.A.GetAsync($"/api/conversations/{s.Channel}")).Expect(200).Roles().Keys);
+        Assert.DoesNotContain(s.Former.Id, (await s.A.GetAsync($"/api/conversations/{s.Channel}")).Expect(200).MemberRoles().Keys);
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class AuthorizationTests(ParleyApp app) : IClassFixture<ParleyApp>
         // A conversation is always created by the caller, whoever the body names.
         var c = (await a.PostAsync("/api/groups", new { name = "Mine", createdBy = b.Id, created_by = b.Id, members = new[] { b.Id } })).Expect(201);
         Assert.Equal(a.Id, c.Str("createdBy"));
-        Assert.Equal("OWNER", c.Roles()[a.Id]);
-        Assert.Equal("MEMBER", c.Roles()[b.Id]);
+        Assert.Equal("OWNER", c.MemberRoles()[a.Id]);
+        Assert.Equal("MEMBER", c.MemberRoles()[b.Id]);
     }
 }

@@ -6,13 +6,13 @@ namespace Parley.Tests;
 public static class ConversationJson
 {
     /// <summary>userId → role of a conversation's members.</summary>
-    public static Dictionary<string, string> Roles(this JsonElement conversation) =>
+    public static Dictionary<string, string> MemberRoles(this JsonElement conversation) =>
         conversation.GetProperty("members").EnumerateArray().ToDictionary(m => m.Str("userId"), m => m.Str("role"));
 
-    public static async Task<string> GroupAsync(this TestUser owner, string name, params TestUser[] members) =>
+    public static async Task<string> NewGroupAsync(this TestUser owner, string name, params TestUser[] members) =>
         (await owner.PostAsync("/api/conversations", new { type = "group", name, participantIds = members.Select(m => m.Id) })).Expect(201).Str("id");
 
-    public static async Task<string> DirectAsync(this TestUser caller, TestUser other) =>
+    public static async Task<string> NewDirectAsync(this TestUser caller, TestUser other) =>
         (await caller.PostAsync("/api/conversations", new { type = "private", participantId = other.Id })).Expect(201).Str("id");
 }
 
@@ -29,7 +29,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var first = created.Expect(201);
         var id = first.Str("id");
         Assert.Equal("direct", first.Str("type"));
-        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "MEMBER", [bob.Id] = "MEMBER" }, first.Roles());
+        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "MEMBER", [bob.Id] = "MEMBER" }, first.MemberRoles());
         Assert.Equal("MEMBER", first.Str("myRole"));
         Assert.False(first.GetProperty("isGroup").GetBoolean());
 
@@ -105,11 +105,11 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var id = await alice.DirectAsync(bob);
+        var id = await alice.NewDirectAsync(bob);
         var left = (await alice.DeleteAsync($"/api/conversations/{id}")).Expect(200);
         Assert.Equal("left", left.Str("action"));
         (await alice.GetAsync($"/api/conversations/{id}")).ExpectError(404);
-        Assert.Equal([bob.Id], (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).Roles().Keys);
+        Assert.Equal([bob.Id], (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles().Keys);
 
         // Bob writing to Alice again brings her back into the same conversation.
         Assert.Equal(id, (await bob.PostAsync("/api/conversations/1on1", new { receiverId = alice.Id })).Expect(200).Str("id"));
@@ -144,7 +144,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
             Assert.Equal("OWNER", c.Str("myRole"));
             Assert.Equal(alice.Id, c.Str("createdBy"));
             Assert.Equal(3, c.GetProperty("memberCount").GetInt32());
-            Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER", [carol.Id] = "MEMBER" }, c.Roles());
+            Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER", [carol.Id] = "MEMBER" }, c.MemberRoles());
             // The members see it too, as members.
             Assert.Equal("MEMBER", (await bob.GetAsync($"/api/conversations/{c.Str("id")}")).Expect(200).Str("myRole"));
         }
@@ -174,7 +174,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var c = (await alice.PostAsync("/api/groups", new { name = "Notes to self" })).Expect(201);
-        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER" }, c.Roles());
+        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER" }, c.MemberRoles());
     }
 
     [Theory]
@@ -207,9 +207,9 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
         var ids = new List<string>();
-        ids.Add(await alice.DirectAsync(bob));
+        ids.Add(await alice.NewDirectAsync(bob));
         await Task.Delay(3); // distinct creation milliseconds, so "newest first" has one right answer
-        ids.Add(await alice.GroupAsync("Team", bob, carol));
+        ids.Add(await alice.NewGroupAsync("Team", bob, carol));
         await Task.Delay(3);
         ids.Add((await bob.PostAsync("/api/channels", new { name = "News", members = new[] { alice.Id } })).Expect(201).Str("id"));
         await Task.Delay(3);
@@ -251,8 +251,8 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var direct = await alice.DirectAsync(bob);
-        var group = await alice.GroupAsync("G", bob);
+        var direct = await alice.NewDirectAsync(bob);
+        var group = await alice.NewGroupAsync("G", bob);
         Assert.Equal([group], (await alice.GetAsync("/api/conversations?type=group")).Expect(200).Ids());
         Assert.Equal([direct], (await alice.GetAsync("/api/conversations?type=private")).Expect(200).Ids());
         (await alice.GetAsync("/api/conversations?type=nonsense")).ExpectFieldErrors(400, "validation_failed", "type");
@@ -263,12 +263,12 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var id = await alice.GroupAsync("Details", bob);
+        var id = await alice.NewGroupAsync("Details", bob);
         var c = (await bob.GetAsync($"/api/conversations/{id}")).Expect(200);
         Assert.Equal(id, c.Str("id"));
         Assert.Equal("Details", c.Str("name"));
         Assert.Equal("MEMBER", c.Str("myRole"));
-        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" }, c.Roles());
+        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" }, c.MemberRoles());
         Assert.Equal(0, c.GetProperty("lastSeq").GetInt64());
         (await alice.GetAsync($"/api/conversations/{Guid.CreateVersion7()}")).ExpectError(404, "not_found");
         (await alice.GetAsync("/api/conversations/x")).ExpectError(404, "not_found");
@@ -282,7 +282,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Old", bob, carol);
+        var id = await alice.NewGroupAsync("Old", bob, carol);
         var updated = (await alice.PutAsync($"/api/conversations/{id}",
             new { name = " New ", description = "About us", group_picture = "https://example.com/g.png" })).Expect(200);
         Assert.Equal("New", updated.Str("name"));
@@ -303,13 +303,13 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var direct = await alice.DirectAsync(bob);
+        var direct = await alice.NewDirectAsync(bob);
         (await alice.PutAsync($"/api/conversations/{direct}", new { name = "Renamed" })).ExpectError(400);
         var ai = (await alice.PostAsync("/api/conversations", new { is_ai = true })).Expect(201).Str("id");
         (await alice.PutAsync($"/api/conversations/{ai}", new { name = "Renamed" })).ExpectError(400);
         Assert.Equal(JsonValueKind.Null, (await alice.GetAsync($"/api/conversations/{direct}")).Expect(200).GetProperty("name").ValueKind);
 
-        var group = await alice.GroupAsync("Keep", bob);
+        var group = await alice.NewGroupAsync("Keep", bob);
         (await alice.PutAsync($"/api/conversations/{group}", new { })).ExpectError(400);
         (await alice.PutAsync($"/api/conversations/{group}", new { name = "" })).ExpectFieldErrors(400, "validation_failed", "name");
         (await alice.PutAsync($"/api/conversations/{group}", new { name = new string('x', 101) })).ExpectFieldErrors(400, "validation_failed", "name");
@@ -350,13 +350,13 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Stays", bob, carol);
+        var id = await alice.NewGroupAsync("Stays", bob, carol);
         var result = (await carol.DeleteAsync($"/api/conversations/{id}")).Expect(200);
         Assert.Equal("left", result.Str("action"));
         Assert.False(result.GetProperty("deleted").GetBoolean());
         (await carol.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" },
-            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 
     [Fact]
@@ -364,12 +364,12 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var id = await alice.GroupAsync("Leaving", bob);
+        var id = await alice.NewGroupAsync("Leaving", bob);
         var result = (await alice.DeleteAsync($"/api/conversations/{id}/leave")).Expect(200);
         Assert.Equal("left", result.Str("action"));
         (await alice.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         (await alice.DeleteAsync($"/api/conversations/{id}/leave")).ExpectError(404);
-        Assert.Equal(new Dictionary<string, string> { [bob.Id] = "OWNER" }, (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+        Assert.Equal(new Dictionary<string, string> { [bob.Id] = "OWNER" }, (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 
     [Fact]
@@ -379,7 +379,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
         var dave = await app.UserAsync("dave");
-        var id = await alice.GroupAsync("Heirs", bob);
+        var id = await alice.NewGroupAsync("Heirs", bob);
         await Task.Delay(3);
         (await alice.PostAsync($"/api/conversations/{id}/members", new { userId = carol.Id })).Expect(200);
         await Task.Delay(3);
@@ -389,7 +389,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         (await alice.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).Expect(200);
         (await alice.DeleteAsync($"/api/conversations/{id}/leave")).Expect(200);
         Assert.Equal(new Dictionary<string, string> { [bob.Id] = "MEMBER", [carol.Id] = "OWNER", [dave.Id] = "ADMIN" },
-            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 
     [Fact]
@@ -398,12 +398,12 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Heirs", carol);
+        var id = await alice.NewGroupAsync("Heirs", carol);
         await Task.Delay(3);
         (await alice.PostAsync($"/api/conversations/{id}/members", new { user_id = bob.Id })).Expect(200);
         (await alice.DeleteAsync($"/api/conversations/{id}/leave")).Expect(200);
         Assert.Equal(new Dictionary<string, string> { [bob.Id] = "MEMBER", [carol.Id] = "OWNER" },
-            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
         // And the new owner has the owner's powers.
         (await carol.PutAsync($"/api/conversations/{id}", new { name = "Carol's now" })).Expect(200);
     }
@@ -413,7 +413,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var id = await alice.GroupAsync("Short-lived", bob);
+        var id = await alice.NewGroupAsync("Short-lived", bob);
         (await bob.DeleteAsync($"/api/conversations/{id}/leave")).Expect(200);
         (await alice.DeleteAsync($"/api/conversations/{id}/leave")).Expect(200);
         Assert.DoesNotContain(id, (await alice.GetAsync("/api/conversations")).Expect(200).Ids());
@@ -437,13 +437,13 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var dave = await app.UserAsync("dave");
         var erin = await app.UserAsync("erin");
         var frank = await app.UserAsync("frank");
-        var id = await alice.GroupAsync("Growing", bob);
-        Assert.Contains(carol.Id, (await alice.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).Expect(200).Roles().Keys);
-        Assert.Contains(dave.Id, (await alice.PostAsync($"/api/conversations/{id}/members", new { userId = dave.Id })).Expect(200).Roles().Keys);
+        var id = await alice.NewGroupAsync("Growing", bob);
+        Assert.Contains(carol.Id, (await alice.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).Expect(200).MemberRoles().Keys);
+        Assert.Contains(dave.Id, (await alice.PostAsync($"/api/conversations/{id}/members", new { userId = dave.Id })).Expect(200).MemberRoles().Keys);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "ADMIN" })).Expect(200);
         var after = (await bob.PostAsync($"/api/conversations/{id}/members", new { members = new[] { erin.Id, frank.Id, dave.Id } })).Expect(200);
         Assert.Equal(6, after.GetProperty("members").GetArrayLength());
-        Assert.Equal("MEMBER", after.Roles()[erin.Id]);
+        Assert.Equal("MEMBER", after.MemberRoles()[erin.Id]);
         // The added can see it at once.
         Assert.Equal("MEMBER", (await frank.GetAsync($"/api/conversations/{id}")).Expect(200).Str("myRole"));
         Assert.Contains(id, (await erin.GetAsync("/api/conversations")).Expect(200).Ids());
@@ -455,7 +455,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Closed", bob);
+        var id = await alice.NewGroupAsync("Closed", bob);
         (await bob.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).ExpectError(403, "forbidden");
         (await alice.PostAsync($"/api/conversations/{id}/members", new { members = new[] { carol.Id, Guid.CreateVersion7().ToString() } }))
             .ExpectError(404, "not_found");
@@ -463,7 +463,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal(2, (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).GetProperty("members").GetArrayLength());
         (await carol.GetAsync($"/api/conversations/{id}")).ExpectError(404);
 
-        var direct = await alice.DirectAsync(bob);
+        var direct = await alice.NewDirectAsync(bob);
         (await alice.PostAsync($"/api/conversations/{direct}/members", new { user_id = carol.Id })).ExpectError(400);
     }
 
@@ -474,17 +474,17 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
         var dave = await app.UserAsync("dave");
-        var id = await alice.GroupAsync("Pruning", bob, carol, dave);
+        var id = await alice.NewGroupAsync("Pruning", bob, carol, dave);
         (await bob.DeleteAsync($"/api/conversations/{id}/members/{carol.Id}")).ExpectError(403, "forbidden");
         var after = (await alice.DeleteAsync($"/api/conversations/{id}/members/{carol.Id}")).Expect(200);
-        Assert.DoesNotContain(carol.Id, after.Roles().Keys);
+        Assert.DoesNotContain(carol.Id, after.MemberRoles().Keys);
         (await carol.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         (await alice.DeleteAsync($"/api/conversations/{id}/members/{carol.Id}")).ExpectError(404);
 
         (await dave.DeleteAsync($"/api/conversations/{id}/members/{dave.Id}")).Expect(200);
         (await dave.GetAsync($"/api/conversations/{id}")).ExpectError(404);
         Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" },
-            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await bob.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 
     [Fact]
@@ -494,14 +494,14 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
         var dave = await app.UserAsync("dave");
-        var id = await alice.GroupAsync("Bulk", bob, carol, dave);
+        var id = await alice.NewGroupAsync("Bulk", bob, carol, dave);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "ADMIN" })).Expect(200);
         // Bob (admin) may remove Carol but not the owner: nothing happens.
         (await bob.DeleteAsync($"/api/conversations/{id}/members", new { members = new[] { carol.Id, alice.Id } })).ExpectError(403);
         Assert.Equal(4, (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).GetProperty("members").GetArrayLength());
 
         var after = (await bob.DeleteAsync($"/api/conversations/{id}/members", new { members = new[] { carol.Id, dave.Id } })).Expect(200);
-        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "ADMIN" }, after.Roles());
+        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "ADMIN" }, after.MemberRoles());
         (await alice.DeleteAsync($"/api/conversations/{id}/members", new { })).ExpectError(400);
     }
 
@@ -511,7 +511,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Ranks", bob, carol);
+        var id = await alice.NewGroupAsync("Ranks", bob, carol);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "ADMIN" })).Expect(200);
         (await alice.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).Expect(200);
         (await bob.DeleteAsync($"/api/conversations/{id}/members/{alice.Id}")).ExpectError(403);
@@ -528,12 +528,12 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Roles", bob, carol);
-        Assert.Equal("ADMIN", (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "admin" })).Expect(200).Roles()[bob.Id]);
+        var id = await alice.NewGroupAsync("Roles", bob, carol);
+        Assert.Equal("ADMIN", (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "admin" })).Expect(200).MemberRoles()[bob.Id]);
         // Bob (admin) promotes and demotes a member.
-        Assert.Equal("ADMIN", (await bob.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).Expect(200).Roles()[carol.Id]);
+        Assert.Equal("ADMIN", (await bob.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).Expect(200).MemberRoles()[carol.Id]);
         (await carol.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "MEMBER" })).Expect(200);
-        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles()[carol.Id]);
+        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles()[carol.Id]);
         // Members change nobody's role.
         (await carol.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).ExpectError(403);
         // The owner cannot be demoted, not even by themselves.
@@ -542,7 +542,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         // Only the owner hands over ownership.
         (await bob.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "OWNER" })).ExpectError(403);
         Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "ADMIN", [carol.Id] = "MEMBER" },
-            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 
     [Fact]
@@ -551,14 +551,14 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Peers", bob, carol);
+        var id = await alice.NewGroupAsync("Peers", bob, carol);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "ADMIN" })).Expect(200);
         (await alice.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).Expect(200);
         // Consistent with removal: an admin cannot strip (then remove) a peer.
         (await bob.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "MEMBER" })).ExpectError(403);
-        Assert.Equal("ADMIN", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles()[carol.Id]);
+        Assert.Equal("ADMIN", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles()[carol.Id]);
         (await alice.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "MEMBER" })).Expect(200);
-        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles()[carol.Id]);
+        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles()[carol.Id]);
     }
 
     [Fact]
@@ -566,9 +566,9 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var id = await alice.GroupAsync("Handover", bob);
+        var id = await alice.NewGroupAsync("Handover", bob);
         var after = (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "OWNER" })).Expect(200);
-        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "ADMIN", [bob.Id] = "OWNER" }, after.Roles());
+        Assert.Equal(new Dictionary<string, string> { [alice.Id] = "ADMIN", [bob.Id] = "OWNER" }, after.MemberRoles());
         Assert.Equal("ADMIN", after.Str("myRole"));
         // Now Bob is untouchable and Alice is an admin Bob can demote.
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "MEMBER" })).ExpectError(403);
@@ -581,13 +581,13 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
-        var id = await alice.GroupAsync("Bad roles", bob);
+        var id = await alice.NewGroupAsync("Bad roles", bob);
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { role = "KING" })).ExpectFieldErrors(400, "validation_failed", "role");
         (await alice.PutAsync($"/api/conversations/{id}/members/{bob.Id}/role", new { })).ExpectFieldErrors(400, "validation_failed", "role");
         (await alice.PutAsync($"/api/conversations/{id}/members/{carol.Id}/role", new { role = "ADMIN" })).ExpectError(404);
-        var direct = await alice.DirectAsync(bob);
+        var direct = await alice.NewDirectAsync(bob);
         (await alice.PutAsync($"/api/conversations/{direct}/members/{bob.Id}/role", new { role = "ADMIN" })).ExpectError(400);
-        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{direct}")).Expect(200).Roles()[bob.Id]);
+        Assert.Equal("MEMBER", (await alice.GetAsync($"/api/conversations/{direct}")).Expect(200).MemberRoles()[bob.Id]);
     }
 
     // ---- /groups and /channels ----
@@ -597,7 +597,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
-        var direct = await alice.DirectAsync(bob);
+        var direct = await alice.NewDirectAsync(bob);
         var group = (await alice.PostAsync("/api/groups", new { name = "G", members = new[] { bob.Id } })).Expect(201).Str("id");
         var channel = (await alice.PostAsync("/api/channels", new { name = "C", members = new[] { bob.Id } })).Expect(201).Str("id");
 
@@ -624,12 +624,12 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var carol = await app.UserAsync("carol");
         var id = (await alice.PostAsync(prefix, new { name = "Toggle", members = new[] { bob.Id } })).Expect(201).Str("id");
 
-        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id, action = "add" })).Expect(200).Roles().Keys);
-        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id, action = "add" })).Expect(200).Roles().Keys);
-        Assert.DoesNotContain(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { member_id = carol.Id, action = "remove" })).Expect(200).Roles().Keys);
+        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id, action = "add" })).Expect(200).MemberRoles().Keys);
+        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id, action = "add" })).Expect(200).MemberRoles().Keys);
+        Assert.DoesNotContain(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { member_id = carol.Id, action = "remove" })).Expect(200).MemberRoles().Keys);
         // Without an action: a non-member is added, a member removed.
-        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id })).Expect(200).Roles().Keys);
-        Assert.DoesNotContain(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id })).Expect(200).Roles().Keys);
+        Assert.Contains(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id })).Expect(200).MemberRoles().Keys);
+        Assert.DoesNotContain(carol.Id, (await alice.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id })).Expect(200).MemberRoles().Keys);
         (await carol.GetAsync($"/api/conversations/{id}")).ExpectError(404);
 
         (await bob.PutAsync($"{prefix}/{id}/members", new { memberId = carol.Id })).ExpectError(403);
@@ -639,6 +639,6 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var other = prefix == "/api/groups" ? "/api/channels" : "/api/groups";
         (await alice.PutAsync($"{other}/{id}/members", new { memberId = carol.Id })).ExpectError(404);
         Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" },
-            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).Roles());
+            (await alice.GetAsync($"/api/conversations/{id}")).Expect(200).MemberRoles());
     }
 }

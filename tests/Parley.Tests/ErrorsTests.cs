@@ -192,7 +192,7 @@ public sealed class ErrorsTests(ParleyApp app) : IClassFixture<ParleyApp>
         var bob = await app.UserAsync("bob");
         var carol = await app.UserAsync("carol");
         var group = (await alice.PostAsync("/api/conversations", new { type = "group", name = "Snakes", participant_ids = new[] { bob.Id } })).Expect(201);
-        Assert.Contains(bob.Id, group.Roles().Keys);
+        Assert.Contains(bob.Id, group.MemberRoles().Keys);
         var id = group.Str("id");
         (await alice.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).Expect(200);
         Assert.Equal("https://example.com/p.png",
