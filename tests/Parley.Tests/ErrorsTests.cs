@@ -84,8 +84,13 @@ public sealed class ErrorsTests(ParleyApp app) : IClassFixture<ParleyApp>
     public async Task A_body_over_1_MiB_is_413_in_the_envelope(string path, bool withToken)
     {
         var http = withToken ? (await app.UserAsync("big")).Http : app.Http();
-        var body = $"{{\"name\":\"{new string('x', (1 << 20) + 10)}\"}}";
-        var response = await Send(http, HttpMethod.Post, path, body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent($"{{\"name\":\"{new string('x', (1 << 20) + 10)}\"}}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        // The server refuses before the body is sent; without 100-continue the client may still be uploading when it hangs up.
+        request.Headers.ExpectContinue = true;
+        var response = await ApiResponse.ReadAsync(await http.SendAsync(request));
         response.ExpectError(413, "payload_too_large");
     }
 
