@@ -30,7 +30,7 @@ public static class Hosting
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
-        services.AddSingleton<IEventBus, InProcessEventBus>();
+        services.AddParleyEventBus();
         return services;
     }
 
