@@ -21,6 +21,7 @@ public sealed class ScaleOutTests
         protected override IEnumerable<KeyValuePair<string, string>> Settings =>
         [
             new("Auth:SigningKey", signingKey),
+            new("Auth:StampCacheSeconds", "0"),
             new("Redis:Connection", redis ?? ""),
             new("Redis:Channel", channel),
         ];
@@ -98,6 +99,23 @@ public sealed class ScaleOutTests
         var first = seenOnB.First(e => e.ConversationId == created[0]);
         Assert.Contains($"\"conversationId\":\"{created[0]}\"", Encoding.UTF8.GetString(first.Data.Span));
         Assert.All(seenOnB.Zip(seenOnA), pair => Assert.True(pair.First.Data.Span.SequenceEqual(pair.Second.Data.Span)));
+    }
+
+    [Fact]
+    public async Task A_password_changed_on_one_node_signs_the_old_token_out_on_the_other()
+    {
+        var (channel, key) = Deployment();
+        await using var a = new Node(Redis(), channel, key);
+        await a.InitializeAsync();
+        await using var b = new Node(Redis(), channel, key) { SharesDatabaseWith = a };
+        await b.InitializeAsync();
+        var onA = await a.UserAsync("dana");
+        var onB = onA with { Http = b.Http(onA.Token) };
+        (await onB.GetAsync("/api/users/me")).Expect(200);
+
+        var fresh = (await onA.PutAsync($"/api/users/{onA.Id}", new { password = "another-horse" })).Expect(200).Str("token");
+        (await onB.GetAsync("/api/users/me")).ExpectError(401);
+        Assert.Equal(onA.Id, (await (onB with { Http = b.Http(fresh) }).GetAsync("/api/users/me")).Expect(200).Str("id"));
     }
 
     private static async Task Without_redis_each_node_only_hears_itself()
