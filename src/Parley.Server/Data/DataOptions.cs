@@ -14,7 +14,7 @@ public sealed class DataOptions
     public string? PostgresConnection { get; set; }
 
     /// <summary>Connections per node when the PostgreSQL connection string names no "Maximum Pool Size".</summary>
-    public int PostgresMaxPoolSize { get; set; } = 50;
+    public int PostgresMaxPoolSize { get; set; } = 30;
 
     public Dialect Dialect => Provider?.Trim().ToLowerInvariant() switch
     {

@@ -25,7 +25,8 @@ public sealed class Db : IAsyncDisposable
         {
             _connectionString = options.PostgresConnection!;
             var builder = new NpgsqlDataSourceBuilder(_connectionString);
-            // Npgsql's default of 100 per node exhausts PostgreSQL's default max_connections (100) with two nodes.
+            // Npgsql's default of 100 per node exhausts PostgreSQL's default max_connections (100) with two nodes;
+            // nodes × pool size must stay below the server's max_connections.
             if (!Names(_connectionString, "maximumpoolsize", "maxpoolsize")) builder.ConnectionStringBuilder.MaxPoolSize = options.PostgresMaxPoolSize;
             if (!Names(_connectionString, "applicationname")) builder.ConnectionStringBuilder.ApplicationName = "parley";
             _postgres = builder.Build();
@@ -97,6 +98,10 @@ public sealed class Db : IAsyncDisposable
     /// Use: <c>$"WHERE id {db.In("ids")}"</c>.
     /// </summary>
     public string In(string parameter) => IsSqlite ? $"IN @{parameter}" : $"= ANY(@{parameter})";
+
+    /// <summary><see cref="In(string)"/> for static store code that has only the connection.</summary>
+    public static string In(DbConnection connection, string parameter) =>
+        connection is NpgsqlConnection ? $"= ANY(@{parameter})" : $"IN @{parameter}";
 
     private static bool Names(string connectionString, params string[] keywords) =>
         new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
