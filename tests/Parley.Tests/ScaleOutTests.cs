@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,9 +18,13 @@ public sealed class ScaleOutTests
 {
     private const int Conversations = 24;
 
-    /// <summary>A node on the shared Redis channel of one test, with the test's signing key.</summary>
-    private sealed class Node(string? redis, string channel, string signingKey) : ParleyApp
+    /// <summary>A node on the shared Redis channel of one test, with the test's signing key; keeps its warnings and errors.</summary>
+    private sealed class Node(string? redis, string channel, string signingKey) : ParleyApp, ILoggerProvider
     {
+        private readonly ConcurrentQueue<string> _problems = new();
+
+        public string Problems => string.Join(Environment.NewLine, _problems);
+
         protected override IEnumerable<KeyValuePair<string, string>> Settings =>
         [
             new("Auth:SigningKey", signingKey),
@@ -25,6 +32,39 @@ public sealed class ScaleOutTests
             new("Redis:Connection", redis ?? ""),
             new("Redis:Channel", channel),
         ];
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.AddProvider(this));
+        }
+
+        ILogger ILoggerProvider.CreateLogger(string category) => new Capture(category, _problems);
+
+        void IDisposable.Dispose() { }
+
+        private sealed class Capture(string category, ConcurrentQueue<string> problems) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel level) => level >= LogLevel.Warning;
+            public void Log<TState>(LogLevel level, EventId id, TState state, Exception? error, Func<TState, Exception?, string> format)
+            {
+                if (IsEnabled(level)) problems.Enqueue($"{level} {category}: {format(state, error)} {error}");
+            }
+        }
+    }
+
+    /// <summary>Runs the checks, showing what the nodes logged when one fails.</summary>
+    private static async Task WithLogsAsync(Func<Task> checks, params Node[] nodes)
+    {
+        try
+        {
+            await checks();
+        }
+        catch (Exception e) when (e is not Xunit.Sdk.XunitException || nodes.Any(n => n.Problems.Length > 0))
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}{Environment.NewLine}Node logs:{Environment.NewLine}{string.Join(Environment.NewLine, nodes.Select(n => n.Problems))}", e);
+        }
     }
 
     /// <summary>Everything a node's bus hands to a subscriber registered there, in arrival order.</summary>
@@ -72,33 +112,35 @@ public sealed class ScaleOutTests
         await b.InitializeAsync();
         Assert.IsType<RedisEventBus>(b.Services.GetRequiredService<IEventBus>());
         var (onA, onB) = (new Received(a), new Received(b));
-
-        // One account, usable on both nodes: the same database and the same signing key.
-        var alice = await a.UserAsync("alice");
-        var (bob, carol) = (await b.UserAsync("bob"), await b.UserAsync("carol"));
-        Assert.Equal(alice.Id, (await (alice with { Http = b.Http(alice.Token) }).GetAsync("/api/users/me")).Expect(200).Str("id"));
-
-        // Many REST calls, most on A, some on B, one after another.
-        var created = new List<string>();
-        for (var i = 0; i < Conversations; i++)
+        await WithLogsAsync(async () =>
         {
-            var (caller, other) = i % 3 == 2 ? (bob, carol) : (alice, bob);
-            created.Add((await caller.PostAsync("/api/conversations", new { type = "group", name = $"Scale {i}", participantIds = new[] { other.Id } }))
-                .Expect(201).Str("id"));
-        }
+            // One account, usable on both nodes: the same database and the same signing key.
+            var alice = await a.UserAsync("alice");
+            var (bob, carol) = (await b.UserAsync("bob"), await b.UserAsync("carol"));
+            Assert.Equal(alice.Id, (await (alice with { Http = b.Http(alice.Token) }).GetAsync("/api/users/me")).Expect(200).Str("id"));
 
-        await using var connection = await a.Db.OpenAsync();
-        var stored = (await connection.QueryAsync<long>("SELECT id FROM events ORDER BY id")).ToList();
-        var (seenOnA, seenOnB) = (await onA.UntilAsync(stored[^1]), await onB.UntilAsync(stored[^1]));
+            // Many REST calls, most on A, some on B, one after another.
+            var created = new List<string>();
+            for (var i = 0; i < Conversations; i++)
+            {
+                var (caller, other) = i % 3 == 2 ? (bob, carol) : (alice, bob);
+                created.Add((await caller.PostAsync("/api/conversations", new { type = "group", name = $"Scale {i}", participantIds = new[] { other.Id } }))
+                    .Expect(201).Str("id"));
+            }
 
-        // Every stored event once, in the order the calls made them, on both nodes; nothing else.
-        Assert.Equal(stored, seenOnB.Select(e => e.Cursor));
-        Assert.Equal(stored, seenOnA.Select(e => e.Cursor));
-        Assert.True(onA.Idle && onB.Idle);
-        Assert.Equal(created, seenOnB.Where(e => e.Type == EventTypes.ConversationNew && e.ConversationId is not null).Select(e => e.ConversationId));
-        var first = seenOnB.First(e => e.ConversationId == created[0]);
-        Assert.Contains($"\"conversationId\":\"{created[0]}\"", Encoding.UTF8.GetString(first.Data.Span));
-        Assert.All(seenOnB.Zip(seenOnA), pair => Assert.True(pair.First.Data.Span.SequenceEqual(pair.Second.Data.Span)));
+            await using var connection = await a.Db.OpenAsync();
+            var stored = (await connection.QueryAsync<long>("SELECT id FROM events ORDER BY id")).ToList();
+            var (seenOnA, seenOnB) = (await onA.UntilAsync(stored[^1]), await onB.UntilAsync(stored[^1]));
+
+            // Every stored event once, in the order the calls made them, on both nodes; nothing else.
+            Assert.Equal(stored, seenOnB.Select(e => e.Cursor));
+            Assert.Equal(stored, seenOnA.Select(e => e.Cursor));
+            Assert.True(onA.Idle && onB.Idle);
+            Assert.Equal(created, seenOnB.Where(e => e.Type == EventTypes.ConversationNew && e.ConversationId is not null).Select(e => e.ConversationId));
+            var first = seenOnB.First(e => e.ConversationId == created[0]);
+            Assert.Contains($"\"conversationId\":\"{created[0]}\"", Encoding.UTF8.GetString(first.Data.Span));
+            Assert.All(seenOnB.Zip(seenOnA), pair => Assert.True(pair.First.Data.Span.SequenceEqual(pair.Second.Data.Span)));
+        }, a, b);
     }
 
     [Fact]
@@ -116,6 +158,15 @@ public sealed class ScaleOutTests
         var fresh = (await onA.PutAsync($"/api/users/{onA.Id}", new { password = "another-horse" })).Expect(200).Str("token");
         (await onB.GetAsync("/api/users/me")).ExpectError(401);
         Assert.Equal(onA.Id, (await (onB with { Http = b.Http(fresh) }).GetAsync("/api/users/me")).Expect(200).Str("id"));
+    }
+
+    [Fact]
+    public async Task A_node_whose_redis_cannot_be_reached_does_not_start()
+    {
+        var (channel, key) = Deployment();
+        await using var node = new Node("127.0.0.1:1,connectTimeout=1000", channel, key);
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () => await node.InitializeAsync());
+        Assert.Contains("Redis:Connection", error.ToString());
     }
 
     private static async Task Without_redis_each_node_only_hears_itself()

@@ -114,7 +114,15 @@ public sealed class RedisEventBus(RedisBusOptions options, NodeId node, ILogger<
     /// <summary>Closing the connection ends the subscription; then the events already received are handed on.</summary>
     public async Task StopAsync(CancellationToken ct)
     {
-        if (_redis is { } redis) await redis.CloseAsync(allowCommandsToComplete: true);
+        try
+        {
+            if (_redis is { } redis) await redis.CloseAsync(allowCommandsToComplete: true);
+        }
+        catch (Exception e) when (e is RedisException or ObjectDisposedException or IOException)
+        {
+            // Shutting down: a connection that closes under us is what we wanted anyway.
+            logger.LogDebug(e, "Event bus: Redis connection closed uncleanly");
+        }
         _inbox.Writer.TryComplete();
         if (_pump is { } pump) await pump.WaitAsync(ct);
     }
