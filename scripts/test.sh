@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: restores, builds and runs every test project twice, once on
-# SQLite and once on PostgreSQL, with a Redis for the scale-out tests. PostgreSQL 15 and Redis 7 are
+# SQLite with the in-process event bus and once as a scaled-out node would: PostgreSQL and the Redis bus. PostgreSQL 15 and Redis 7 are
 # installed with apt-get where missing and started as throwaway instances on loopback ports of their own,
 # stopped again on exit. Prints a closing "N passed, N failed" line (summed over both runs) that CI reads.
 #
@@ -114,7 +114,7 @@ install_missing
 
 status=0
 run_suite "SQLite" PARLEY_TEST_DB=sqlite || status=1
-run_suite "PostgreSQL" PARLEY_TEST_DB=postgres || status=1
+run_suite "PostgreSQL + Redis bus" PARLEY_TEST_DB=postgres PARLEY_TEST_BUS=redis || status=1
 
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')

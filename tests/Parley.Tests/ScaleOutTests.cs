@@ -206,6 +206,16 @@ public sealed class ScaleOutTests
     }
 
     [Fact]
+    public async Task Every_test_app_uses_the_bus_this_run_asks_for()
+    {
+        await using var app = new ParleyApp();
+        await app.InitializeAsync();
+        var bus = app.Services.GetRequiredService<IEventBus>();
+        if (ParleyApp.TestBusIsRedis) Assert.Equal(app.BusChannel, Assert.IsType<RedisEventBus>(bus).ChannelName);
+        else Assert.IsType<InProcessEventBus>(bus);
+    }
+
+    [Fact]
     public void The_wire_format_round_trips_every_field()
     {
         var node = Guid.NewGuid();

@@ -14,7 +14,8 @@ namespace Parley.Tests.Support;
 /// <summary>
 /// One real Parley server per test class: Kestrel on 127.0.0.1 with an ephemeral port and a fresh database:
 /// a SQLite file in a folder of its own, or, when PARLEY_TEST_DB=postgres, a fresh PostgreSQL database
-/// created through the admin connection string in PARLEY_TEST_PG and dropped on dispose.
+/// created through the admin connection string in PARLEY_TEST_PG and dropped on dispose. Events go through
+/// the in-process bus, or through Redis when PARLEY_TEST_BUS=redis.
 /// Subclass and override <see cref="Settings"/> for per-class configuration; set <see cref="SharesDatabaseWith"/>
 /// for a second node on the same database.
 /// </summary>
@@ -33,6 +34,9 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Set by scripts/test.sh: where a Redis for scale-out tests listens ("host:port"), else null.</summary>
     public static string? TestRedis { get; } = Environment.GetEnvironmentVariable("PARLEY_TEST_REDIS") is { Length: > 0 } r ? r : null;
 
+    /// <summary>PARLEY_TEST_BUS=redis (with PARLEY_TEST_REDIS): every app publishes through Redis, on a channel of its own.</summary>
+    public static bool TestBusIsRedis { get; } = Environment.GetEnvironmentVariable("PARLEY_TEST_BUS") == "redis" && TestRedis is not null;
+
     public static bool UnderCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     public Dialect Dialect => TestDialect;
@@ -44,6 +48,11 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>Another app whose database this one uses: two nodes of one deployment. It must be started first.</summary>
     public ParleyApp? SharesDatabaseWith { get; init; }
+
+    /// <summary>The Redis channel of this app's bus (shared with <see cref="SharesDatabaseWith"/>) when PARLEY_TEST_BUS=redis.</summary>
+    public string BusChannel => SharesDatabaseWith?.BusChannel ?? _channel;
+
+    private readonly string _channel = $"parley:test:{Guid.NewGuid():N}";
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -63,6 +72,11 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
         else if (SharesDatabaseWith is { } first)
             builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(first.DataDirectory, "parley.db")};Pooling=True");
+        if (TestBusIsRedis)
+        {
+            builder.UseSetting("Redis:Connection", TestRedis);
+            builder.UseSetting("Redis:Channel", BusChannel);
+        }
         // Fewer PBKDF2 rounds keep registration fast in tests; the algorithm is the same.
         builder.UseSetting("Auth:PasswordIterations", "1000");
         builder.UseSetting("Auth:LoginAttemptsPerAddressPerMinute", "1000");
