@@ -206,6 +206,21 @@ public sealed class ScaleOutTests
     }
 
     [Fact]
+    public async Task Two_nodes_starting_at_once_on_an_empty_database_migrate_it_once()
+    {
+        var (channel, key) = Deployment();
+        await using var a = new Node(Redis(), channel, key);
+        await using var b = new Node(Redis(), channel, key) { SharesDatabaseWith = a };
+        await b.PrepareDatabaseAsync();
+        await Task.WhenAll(Task.Run(async () => await a.InitializeAsync()), Task.Run(async () => await b.InitializeAsync()));
+
+        await using var connection = await b.Db.OpenAsync();
+        Assert.Equal([1L], await connection.QueryAsync<long>("SELECT version FROM schema_version"));
+        var user = await a.UserAsync("early");
+        Assert.Equal(user.Id, (await (user with { Http = b.Http(user.Token) }).GetAsync("/api/users/me")).Expect(200).Str("id"));
+    }
+
+    [Fact]
     public async Task Every_test_app_uses_the_bus_this_run_asks_for()
     {
         await using var app = new ParleyApp();

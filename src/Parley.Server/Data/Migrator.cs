@@ -25,6 +25,9 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             foreach (var (version, name, sql) in Scripts(db.Dialect).Where(s => !applied.Contains(s.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
+                // Another SQLite process may have applied it meanwhile (the transaction holds SQLite's write lock now).
+                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_version WHERE version = @version", new { version }, tx) > 0)
+                    continue;
                 await connection.ExecuteAsync(sql, transaction: tx);
                 await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
                     new { version, name, at = Clock.NowMs() }, tx);

@@ -84,17 +84,24 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
+    /// <summary>Creates the (empty) PostgreSQL database, or takes the first node's; done by <see cref="InitializeAsync"/> if not before.</summary>
+    public async Task PrepareDatabaseAsync()
+    {
+        if (Dialect != Dialect.Postgres || DatabaseName is not null) return;
+        if (SharesDatabaseWith is { } first)
+        {
+            await first.PrepareDatabaseAsync();
+            DatabaseName = first.DatabaseName;
+            return;
+        }
+        var name = $"parley_t_{Guid.NewGuid():N}";
+        await AdminAsync($"CREATE DATABASE {name}");
+        DatabaseName = name;
+    }
+
     public async ValueTask InitializeAsync()
     {
-        if (Dialect == Dialect.Postgres)
-        {
-            if (SharesDatabaseWith is { } first) DatabaseName = first.DatabaseName ?? throw new InvalidOperationException("start the first node first");
-            else
-            {
-                DatabaseName = $"parley_t_{Guid.NewGuid():N}";
-                await AdminAsync($"CREATE DATABASE {DatabaseName}");
-            }
-        }
+        await PrepareDatabaseAsync();
         UseKestrel(0);
         StartServer();
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
