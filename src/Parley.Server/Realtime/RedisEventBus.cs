@@ -36,7 +36,9 @@ public sealed class RedisEventBus(RedisBusOptions options, NodeId node, ILogger<
         }
         catch (RedisConnectionException e)
         {
-            throw new InvalidOperationException($"Redis:Connection is set to '{options.Connection}' but Redis cannot be reached: {e.Message}", e);
+            // Endpoints only: the connection string may hold a password.
+            throw new InvalidOperationException(
+                $"Redis:Connection names {string.Join(", ", configuration.EndPoints.Select(EndPointString))} but Redis cannot be reached there: {e.Message}", e);
         }
         // Subscription messages are handed over one at a time, in the order Redis sent them.
         _redis.PreserveAsyncOrder = true;
@@ -46,6 +48,12 @@ public sealed class RedisEventBus(RedisBusOptions options, NodeId node, ILogger<
         await _redis.GetSubscriber().SubscribeAsync(options.Channel, (_, message) => Receive(message));
         logger.LogInformation("Event bus: Redis channel {Channel} as node {Node}", options.Channel, node);
     }
+
+    private static string EndPointString(System.Net.EndPoint endpoint) => endpoint switch
+    {
+        System.Net.DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endpoint.ToString() ?? "?",
+    };
 
     public async ValueTask PublishAsync(IReadOnlyList<ChatEvent> events, CancellationToken ct = default)
     {
