@@ -54,9 +54,10 @@ install_missing() {
         command -v sudo >/dev/null || die "need root (or sudo) to install ${need[*]}; or set PARLEY_TEST_PG / PARLEY_TEST_REDIS"
         sudo=(sudo)
     fi
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; die "apt-get update failed"; }
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" </dev/null >>"$work/apt.log" 2>&1 \
+    # Wait for another apt/dpkg run to let go of its lock rather than failing at once.
+    local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+    "${apt[@]}" update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; die "apt-get update failed"; }
+    "${apt[@]}" install -y -qq --no-install-recommends "${need[@]}" </dev/null >>"$work/apt.log" 2>&1 \
         || { cat "$work/apt.log" >&2; die "apt-get install ${need[*]} failed"; }
     [ -n "${PARLEY_TEST_PG:-}" ] || [ -x "$PG_BIN/initdb" ] || die "postgresql installed, but $PG_BIN/initdb is missing (not PostgreSQL 15?)"
     [ -n "${PARLEY_TEST_REDIS:-}" ] || command -v redis-server >/dev/null || die "redis-server installed, but not on PATH"
