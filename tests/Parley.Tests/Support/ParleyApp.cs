@@ -87,6 +87,8 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Creates the (empty) PostgreSQL database, or takes the first node's; done by <see cref="InitializeAsync"/> if not before.</summary>
     public async Task PrepareDatabaseAsync()
     {
+        // SQLite: the shared file's folder must exist before either node opens it.
+        if (Dialect == Dialect.Sqlite && SharesDatabaseWith is { } owner) Directory.CreateDirectory(owner.DataDirectory);
         if (Dialect != Dialect.Postgres || DatabaseName is not null) return;
         if (SharesDatabaseWith is { } first)
         {
