@@ -57,7 +57,7 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
-        services.AddSingleton<IEventBus, InProcessEventBus>();
+        services.AddParleyEventBus();
         services.AddNotifications();
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");
         services.AddSingleton<ConnectionRegistry>();
