@@ -5,6 +5,7 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
 using Parley.Server.Users;
+using Parley.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +23,7 @@ app.EnsureSigningKey();
 
 app.UseParleyErrors();
 app.MapParleyDocs();
+app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
