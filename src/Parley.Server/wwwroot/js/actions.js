@@ -29,7 +29,13 @@ export function refreshConversation(id) {
 }
 
 export async function loadNotifications() {
-  setNotifications(await endpoints.notifications());
+  try {
+    setNotifications(await endpoints.notifications());
+  } catch (e) {
+    state.notifications.failed = true;
+    emit('notifications');
+    throw e;
+  }
 }
 
 /** The newest page of a conversation's history. */

@@ -110,14 +110,25 @@ export class Gateway {
     clearInterval(this.pinger);
     this.pinger = setInterval(() => this.ping(socket), PING_EVERY_MS);
     if (!reconnect) return;
-    let resumed = false;
-    if (this.cursor !== null) {
-      try {
-        const ack = await this.request('resume', { since: this.cursor });
-        resumed = ack?.ok !== false;
-      } catch { resumed = false; }
-    }
-    if (socket === this.socket) this.handlers.onReconnected?.(resumed);
+    if (socket === this.socket) this.handlers.onReconnected?.(await this.resume(socket));
+  }
+
+  /**
+   * Asks for every event after our cursor; they arrive as ordinary frames (de-duplicated by cursor), then an
+   * ack {count, cursor, hasMore, gap}. Returns false when the replay is incomplete (gap: events expired).
+   */
+  async resume(socket) {
+    if (this.cursor === null) return false;
+    try {
+      for (let round = 0; round < 100 && socket === this.socket; round++) {
+        const ack = await this.request('resume', { since: this.cursor }, 30000);
+        const result = ack?.data ?? {};
+        if (typeof result.cursor === 'number' && result.cursor > this.cursor) this.cursor = result.cursor;
+        if (result.gap) return false;
+        if (!result.hasMore) return true;
+      }
+    } catch { /* disconnected again: the next open resumes */ }
+    return false;
   }
 
   /** A socket that stopped answering (no ack to a ping) is treated as closed and replaced. */

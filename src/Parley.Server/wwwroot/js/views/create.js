@@ -11,7 +11,7 @@ export function userPicker({ id, label, actionLabel, onPick, exclude = () => new
   const results = h('ul', { class: 'user-results', 'aria-label': 'Search results' });
   let last = '';
 
-  const search = debounce(async () => {
+  async function run() {
     const text = input.value.trim();
     last = text;
     if (!text) { fill(results); hint.textContent = 'Type at least one letter.'; return; }
@@ -28,12 +28,15 @@ export function userPicker({ id, label, actionLabel, onPick, exclude = () => new
     } catch (e) {
       hint.textContent = e instanceof ApiError ? e.describe() : 'Search failed.';
     }
-  }, 200);
+  }
+
+  const search = debounce(run, 200);
   input.addEventListener('input', search);
-  // Enter picks the first result instead of submitting the surrounding form.
-  input.addEventListener('keydown', e => {
+  // Enter searches now and picks the first result (instead of submitting the surrounding form).
+  input.addEventListener('keydown', async e => {
     if (e.key !== 'Enter') return;
     e.preventDefault();
+    if (last !== input.value.trim()) await run();
     results.querySelector('button')?.click();
   });
   const element = h('div', { class: 'user-picker' }, h('label', { for: id }, label), input, hint, results);
@@ -52,15 +55,19 @@ function modal(titleId, title, ...content) {
 }
 
 export function openNewChat(toast) {
+  let starting = false;
   const picker = userPicker({
     id: 'new-chat-search', label: 'Find people', actionLabel: 'Message',
     onPick: async user => {
+      if (starting) return;
+      starting = true;
       try {
         const c = await endpoints.createConversation({ type: 'direct', participantId: user.id });
         setConversation(c);
         dialog.close();
         emit('navigate', c.id);
       } catch (e) { toast(e instanceof ApiError ? e.describe() : 'Could not start the chat'); }
+      starting = false;
     },
   });
   const dialog = modal('new-chat-title', 'New chat', picker.element);
@@ -89,7 +96,9 @@ export function openCreateRoom(type, toast) {
 
   async function submit(e) {
     e.preventDefault();
+    if (create.disabled) return;
     error.textContent = '';
+    create.disabled = true;
     try {
       const c = await endpoints.createConversation({
         type, name: name.value.trim(), description: description.value.trim() || undefined, participantIds: [...chosen.keys()],
@@ -97,8 +106,13 @@ export function openCreateRoom(type, toast) {
       setConversation(c);
       dialog.close();
       emit('navigate', c.id);
-    } catch (err) { error.textContent = err instanceof ApiError ? err.describe() : `Could not create the ${noun}`; }
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.describe() : `Could not create the ${noun}`;
+      create.disabled = false;
+    }
   }
+
+  const create = h('button', { type: 'submit', class: 'primary', id: 'create-room-submit' }, `Create ${noun}`);
 
   const dialog = modal('create-room-title', type === 'channel' ? 'New channel' : 'New group',
     h('form', { class: 'stack', onsubmit: submit },
@@ -110,7 +124,7 @@ export function openCreateRoom(type, toast) {
       error,
       h('div', { class: 'dialog-actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Cancel'),
-        h('button', { type: 'submit', class: 'primary', id: 'create-room-submit' }, `Create ${noun}`))));
+        create)));
   dialog.showModal();
   name.focus();
 }

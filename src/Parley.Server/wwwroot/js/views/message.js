@@ -73,9 +73,9 @@ export function messageItem(m, ctx) {
     h('div', { class: 'message-meta' },
       ctx.showSender ? h('strong', { class: 'sender' }, sender) : h('span', { class: 'visually-hidden' }, ctx.mine ? 'You' : sender),
       h('time', { datetime: m.createdAt, title: fullTime(m.createdAt) }, shortTime(m.createdAt)),
-      m.edited && !m.deleted ? h('span', { class: 'edited' }, '(edited)') : null),
+      m.edited && !m.deleted ? h('span', { class: 'edited' }, '(edited)') : null,
+      actions.length ? h('span', { class: 'message-actions' }, actions) : null),
     h('div', { class: 'bubble' }, messageBody(m)),
-    actions.length ? h('div', { class: 'message-actions' }, actions) : null,
     ctx.seenBy ? h('p', { class: 'seen-by' }, ctx.seenBy) : null);
 }
 

@@ -3,7 +3,7 @@ import { h } from '../dom.js';
 import { state } from '../store.js';
 
 export function renderNotifications({ onOpen, onReadAll }) {
-  const { items, unread, loaded } = state.notifications;
+  const { items, unread, loaded, failed } = state.notifications;
   const list = h('ul', { class: 'notification-list', 'aria-label': 'Notifications' }, items.map(n =>
     h('li', { class: `notification${n.read ? '' : ' unread'}` },
       h('button', { type: 'button', class: 'notification-button', onclick: () => onOpen(n) },
@@ -14,5 +14,7 @@ export function renderNotifications({ onOpen, onReadAll }) {
     h('div', { class: 'notifications-bar' },
       h('p', { class: 'hint' }, unread ? `${unread} unread` : 'All caught up'),
       unread ? h('button', { type: 'button', class: 'link', id: 'read-all', onclick: onReadAll }, 'Mark all as read') : null),
-    !loaded ? h('p', { class: 'hint' }, 'Loading…') : items.length ? list : h('p', { class: 'hint' }, 'No notifications yet.'));
+    items.length ? list
+      : !loaded ? h('p', { class: 'hint' }, failed ? 'Notifications could not be loaded; they will be retried when the connection is back.' : 'Loading…')
+        : h('p', { class: 'hint' }, 'No notifications yet.'));
 }
