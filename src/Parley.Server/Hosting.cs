@@ -1,6 +1,7 @@
 using Parley.Server.Agents;
 using Parley.Server.Conversations;
 using Parley.Server.Notifications;
+using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Users;
@@ -31,6 +32,7 @@ public static class Hosting
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
+        services.AddSingleton<MessageService>();
         services.AddSingleton<IEventBus, InProcessEventBus>();
         services.AddNotifications();
         return services;

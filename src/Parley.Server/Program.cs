@@ -4,6 +4,7 @@ using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -36,6 +37,7 @@ api.MapUsers();
 api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
+api.MapMessages();
 
 app.LogListeningUrls();
 app.Run();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Conversations;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 
 namespace Parley.Server.Api;
@@ -16,4 +17,9 @@ namespace Parley.Server.Api;
 [JsonSerializable(typeof(Envelope<ConversationDto>))]
 [JsonSerializable(typeof(Envelope<List<ConversationDto>>))]
 [JsonSerializable(typeof(Dictionary<string, string[]>))]
+[JsonSerializable(typeof(Envelope<MessageDto>))]
+[JsonSerializable(typeof(Envelope<MessagePage>))]
+[JsonSerializable(typeof(MessageEvent))]
+[JsonSerializable(typeof(MessageDeletedEvent))]
+[JsonSerializable(typeof(MessageReadEvent))]
 public sealed partial class ParleyJsonContext : JsonSerializerContext;

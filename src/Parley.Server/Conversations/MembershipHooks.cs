@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Parley.Server.Messages;
 using Parley.Server.Notifications;
 using Parley.Server.Realtime;
 
@@ -26,6 +27,7 @@ public sealed class MembershipHooks(ConversationViews views)
                 await NotificationService.CreateAsync(connection, tx, member.UserId, NotificationTypes.AddedToConversation,
                     $"You were added to {Label(c)}", c.Id, new { conversationId = c.Id, addedBy = actorId }, events);
         }
+        await SystemMessages.MembersAddedAsync(connection, tx, c, actorId, added, events);
     }
 
     public async Task MemberRemovedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId,
@@ -35,6 +37,7 @@ public sealed class MembershipHooks(ConversationViews views)
         events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MemberRemoved, c.Id, null, payload));
         // The one who is gone no longer sees conversation events, so they get their own copy.
         events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MemberRemoved, null, userId, payload));
+        await SystemMessages.MemberRemovedAsync(connection, tx, c, actorId, userId, reason, events);
     }
 
     public async Task RoleChangedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId, string role,
@@ -45,6 +48,7 @@ public sealed class MembershipHooks(ConversationViews views)
         if (userId != actorId)
             await NotificationService.CreateAsync(connection, tx, userId, NotificationTypes.RoleChanged,
                 $"Your role in {Label(c)} is now {role}", c.Id, new { conversationId = c.Id, role, changedBy = actorId }, events);
+        await SystemMessages.RoleChangedAsync(connection, tx, c, actorId, userId, role, events);
     }
 
     private static string Label(ConversationRow c) => c.Name is { Length: > 0 } name ? $"\"{name}\"" : $"a {c.Type} conversation";

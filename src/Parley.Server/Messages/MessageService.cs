@@ -1,0 +1,295 @@
+using System.Data.Common;
+using Parley.Server.Api;
+using Parley.Server.Conversations;
+using Parley.Server.Data;
+using Parley.Server.Realtime;
+using Parley.Server.Users;
+
+namespace Parley.Server.Messages;
+
+/// <summary>
+/// Messages and read markers. Every method takes the caller and a command and returns an Outcome, so the
+/// REST endpoints and the WebSocket gateway share it. Each change is one transaction that appends its
+/// events; they are published after commit.
+/// </summary>
+public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
+    IEventBus bus)
+{
+    public const int SeenByLimit = 100;
+
+    public async Task<Outcome<SendResult>> SendAsync(string callerId, SendMessageRequest request, CancellationToken ct)
+    {
+        if (request.SenderId is { } sender && sender != callerId) return Failure.Forbidden("senderId must be your own user id");
+        var valid = request.Validate();
+        if (!valid.Ok) return valid.Error!;
+        var target = await ResolveConversationAsync(callerId, request, ct);
+        if (!target.Ok) return target.Error!;
+        var conversationId = target.Value!;
+        var m = valid.Value!;
+
+        var events = new List<ChatEvent>();
+        var sent = await db.TryWriteAsync<MessageDto>(async (connection, tx) =>
+        {
+            if (await MessageStore.AccessAsync(connection, tx, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
+            if (access.Type == ConversationTypes.Channel && !Roles.IsAdmin(access.MyRole))
+                return Failure.Forbidden("Only the owner and admins can post in a channel");
+            if (m.ReplyToId is { } replyTo && !await MessageStore.ExistsInAsync(connection, tx, replyTo, conversationId))
+                return Failure.Invalid("replyToId", "replyToId must be a message in this conversation");
+            var now = Clock.NowMs();
+            if (access.Type == ConversationTypes.Direct && access.DirectMemberCount < 2)
+                await BringBackOtherSideAsync(connection, tx, access, callerId, now, events, ct);
+
+            var row = new MessageRow
+            {
+                Id = Guid.CreateVersion7().ToString(), ConversationId = conversationId, SenderId = callerId, Type = m.Type, Content = m.Content,
+                FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
+                SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture,
+            };
+            var appended = await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events);
+            if (appended.Ok && m.Type == MessageTypes.Text)
+                await Mentions.NotifyAsync(connection, tx, row, access.MyName ?? access.MyUsername, events);
+            return appended;
+        }, ct);
+
+        if (sent.Ok)
+        {
+            await bus.PublishAsync(events, ct);
+            return new SendResult(sent.Value!, true);
+        }
+        if (sent.Error != MessageStore.Duplicate) return sent.Error!;
+        // A retry: the transaction rolled back; answer with the message the first attempt stored.
+        await using var read = await db.OpenAsync(ct);
+        var original = await MessageStore.FindByClientIdAsync(read, null, conversationId, callerId, m.ClientMessageId!);
+        if (original is null) return Failure.Conflict("Duplicate clientMessageId");
+        var access2 = await MessageStore.AccessAsync(read, null, conversationId, callerId);
+        var markers = await MessageStore.LowestMarkersAsync(read, null, conversationId);
+        return new SendResult(MessageDto.From(original, access2?.DirectKey, markers.IsRead(original.Seq, original.SenderId)), false);
+    }
+
+    /// <summary>conversationId, else receiverId naming a conversation I am in, else a user (direct conversation, created if needed).</summary>
+    private async Task<Outcome<string>> ResolveConversationAsync(string callerId, SendMessageRequest request, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(request.ConversationId)) return request.ConversationId;
+        if (string.IsNullOrWhiteSpace(request.ReceiverId)) return Failure.Invalid("conversationId", "Send conversationId, or receiverId naming a user or a conversation");
+        var receiverId = request.ReceiverId;
+        await using (var connection = await db.OpenAsync(ct))
+            if (await MessageStore.AccessAsync(connection, null, receiverId, callerId) is not null) return receiverId;
+        if (await users.GetAsync(receiverId, ct) is not { IsDeleted: false, Kind: UserKinds.Human }) return Failure.NotFound("Receiver not found");
+        var created = await conversations.CreateAsync(callerId, new CreateConversation(ConversationTypes.Direct, [receiverId], null, null, null), ct);
+        return created.Ok ? created.Value.Conversation.Id : created.Error!;
+    }
+
+    /// <summary>The other side of a direct conversation left: add them back so the message reaches them.</summary>
+    private async Task BringBackOtherSideAsync(DbConnection connection, DbTransaction tx, MessageAccess access, string callerId, long now,
+        List<ChatEvent> events, CancellationToken ct)
+    {
+        var otherId = access.DirectKey?.Split(':').FirstOrDefault(id => id != callerId);
+        if (otherId is null || await users.GetAsync(otherId, ct) is not { IsDeleted: false }) return;
+        var back = await ConversationStore.AddMembersAsync(connection, tx, access.Id, [(otherId, Roles.Member)], now);
+        if (back.Count == 0 || await store.GetForMemberAsync(connection, tx, access.Id, otherId) is not { } found) return;
+        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, null, otherId,
+            new { conversationId = access.Id, conversation = await views.DetailsAsync(connection, tx, found.Conversation, null, ct) }));
+    }
+
+    public async Task<Outcome<MessagePage>> ListAsync(string callerId, ListMessages query, CancellationToken ct)
+    {
+        if (query.Before is not null && query.After is not null) return Failure.Invalid("before", "Send before or after, not both");
+        if (query.Before < 1 || query.After < 0) return Failure.Invalid(query.Before is null ? "after" : "before", "Must be a seq (a whole number)");
+        var limit = Math.Clamp(query.Limit, 1, Paging.MaxLimit);
+        var page = Math.Max(1, query.Page);
+        await using var connection = await db.OpenAsync(ct);
+        if (await MessageStore.AccessAsync(connection, null, query.ConversationId, callerId) is not { } access) return Failure.ConversationNotFound;
+        var last = access.LastSeq;
+
+        // Seqs are gap-free, so every page is a seq range found through the (conversation_id, seq) index.
+        long from, to;
+        MessagePagination? pagination = null;
+        if (query.Before is { } before) (to, from) = (Math.Min(before - 1, last), Math.Max(0, Math.Min(before - 1, last) - limit));
+        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, after + limit));
+        else
+        {
+            (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);
+            var pages = (int)Math.Max(1, (last + limit - 1) / limit);
+            pagination = new MessagePagination(page, pages, last, page < pages, page > 1, limit);
+        }
+        var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
+        var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
+        var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
+        var hasMore = query.After is null ? from > 0 : to < last;
+        return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
+    }
+
+    /// <summary>One message with who has seen it; <paramref name="conversationId"/>, when given, must be its conversation.</summary>
+    public async Task<Outcome<MessageDto>> GetAsync(string callerId, string? conversationId, string messageId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var found = await FindAsync(connection, null, callerId, conversationId, messageId);
+        if (!found.Ok) return found.Error!;
+        var (row, access) = found.Value;
+        return await WithSeenByAsync(connection, null, row, access);
+    }
+
+    public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
+    {
+        var content = request.Body;
+        if (string.IsNullOrWhiteSpace(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
+        if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
+        return await ChangeAsync(callerId, conversationId, messageId, ct, async (connection, tx, row, access, events) =>
+        {
+            if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be edited");
+            if (row.SenderId != callerId) return Failure.Forbidden("Only the sender can edit a message");
+            if (row.DeletedAt is not null) return Failure.Conflict("The message was deleted");
+            if (row.Content == content) return MessageDto.From(row, access.DirectKey, false);
+            var now = Clock.NowMs();
+            if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
+            (row.Content, row.EditedAt) = (content, now);
+            var dto = await ViewAsync(connection, tx, row, access);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
+            return dto;
+        });
+    }
+
+    /// <summary>Soft delete by the sender, or by an owner/admin of a group or channel. Deleting twice answers the first deletion.</summary>
+    public Task<Outcome<MessageDto>> DeleteAsync(string callerId, string? conversationId, string messageId, CancellationToken ct) =>
+        ChangeAsync(callerId, conversationId, messageId, ct, async (connection, tx, row, access, events) =>
+        {
+            if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be deleted");
+            var moderator = ConversationTypes.HasRoles(access.Type) && Roles.IsAdmin(access.MyRole);
+            if (row.SenderId != callerId && !moderator)
+                return Failure.Forbidden(ConversationTypes.HasRoles(access.Type)
+                    ? "Only the sender, the owner or an admin can delete a message" : "Only the sender can delete a message");
+            if (row.DeletedAt is not null) return MessageDto.From(row, access.DirectKey, false);
+            var now = Clock.NowMs();
+            await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
+            (row.DeletedAt, row.DeletedBy) = (now, callerId);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageDeleted, row.ConversationId, null,
+                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now))));
+            return await ViewAsync(connection, tx, row, access);
+        });
+
+    /// <summary>Moves my marker to lastMessageId / seq, or to the newest message when neither is given. Never backwards.</summary>
+    public async Task<Outcome<ReadState>> MarkReadAsync(string callerId, string conversationId, ReadRequest request, CancellationToken ct)
+    {
+        if (request.TargetSeq < 0) return Failure.Invalid("seq", "Must be a seq (a whole number)");
+        var events = new List<ChatEvent>();
+        var result = await db.TryWriteAsync<ReadState>(async (connection, tx) =>
+        {
+            if (await MessageStore.AccessAsync(connection, tx, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
+            var seq = Math.Min(request.TargetSeq ?? access.LastSeq, access.LastSeq);
+            if (request.TargetId is { } id)
+            {
+                if (await MessageStore.GetAsync(connection, tx, id) is not { } row || row.ConversationId != access.Id) return Failure.MessageNotFound;
+                seq = row.Seq;
+            }
+            return await MoveMarkerAsync(connection, tx, access, callerId, seq, request.TargetId, events);
+        }, ct);
+        if (result.Ok) await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    // The gateway's frames carry the ids in their data: {messageId, conversationId?, ...}.
+    public Task<Outcome<MessageDto>> EditAsync(string callerId, EditMessageRequest request, CancellationToken ct) =>
+        request.MessageId is { Length: > 0 } id ? EditAsync(callerId, request.ConversationId, id, request, ct) : MissingMessageId<MessageDto>();
+
+    public Task<Outcome<MessageDto>> DeleteAsync(string callerId, DeleteMessageRequest request, CancellationToken ct) =>
+        request.MessageId is { Length: > 0 } id ? DeleteAsync(callerId, request.ConversationId, id, ct) : MissingMessageId<MessageDto>();
+
+    public async Task<Outcome<ReadState>> MarkReadAsync(string callerId, ReadRequest request, CancellationToken ct)
+    {
+        if (request.ConversationId is { Length: > 0 } conversationId) return await MarkReadAsync(callerId, conversationId, request, ct);
+        if (request.TargetId is null) return Failure.Invalid("conversationId", "Send conversationId, or the messageId read up to");
+        await using var connection = await db.OpenAsync(ct);
+        var row = await MessageStore.GetAsync(connection, null, request.TargetId);
+        if (row is null) return Failure.MessageNotFound;
+        var state = await MarkReadAsync(callerId, row.ConversationId, request, ct);
+        return state.Error == Failure.ConversationNotFound ? Failure.MessageNotFound : state;
+    }
+
+    private static Task<Outcome<T>> MissingMessageId<T>() => Task.FromResult<Outcome<T>>(Failure.Invalid("messageId", "messageId is required"));
+
+    /// <summary>Marks one message (and all before it) read; answers with who has seen it.</summary>
+    public async Task<Outcome<MessageReadDto>> MarkMessageReadAsync(string callerId, string? conversationId, string messageId, CancellationToken ct)
+    {
+        var events = new List<ChatEvent>();
+        var result = await db.TryWriteAsync<MessageReadDto>(async (connection, tx) =>
+        {
+            var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
+            if (!found.Ok) return found.Error!;
+            var (row, access) = found.Value;
+            var state = await MoveMarkerAsync(connection, tx, access, callerId, row.Seq, row.Id, events);
+            var dto = await WithSeenByAsync(connection, tx, row, access);
+            return new MessageReadDto(row.Id, row.ConversationId, row.Seq, dto.Read, dto.SeenBy!, state.LastReadSeq, state.LastReadAt, state.ModifiedCount);
+        }, ct);
+        if (result.Ok) await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    /// <summary>My unread messages: in one conversation, or in all with a per-conversation breakdown.</summary>
+    public async Task<Outcome<UnreadSummary>> UnreadAsync(string callerId, string? conversationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        if (conversationId is null)
+        {
+            var counts = await MessageStore.UnreadByConversationAsync(connection, callerId);
+            return new UnreadSummary(counts.Sum(c => c.UnreadCount), counts);
+        }
+        if (await MessageStore.AccessAsync(connection, null, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
+        return new UnreadSummary(await MessageStore.CountUnreadAsync(connection, null, access.Id, callerId, access.MyLastReadSeq, access.LastSeq));
+    }
+
+    private static async Task<ReadState> MoveMarkerAsync(DbConnection connection, DbTransaction tx, MessageAccess access, string callerId, long seq,
+        string? messageId, List<ChatEvent> events)
+    {
+        var now = Clock.NowMs();
+        var before = access.MyLastReadSeq;
+        var moved = seq > before && await MessageStore.MoveMarkerAsync(connection, tx, access.Id, callerId, seq, now);
+        var marker = moved ? seq : before;
+        var lastReadAt = moved ? Clock.ToTime(now) : Clock.ToTime(access.MyLastReadAt);
+        var modified = moved ? await MessageStore.CountUnreadAsync(connection, tx, access.Id, callerId, before, seq) : 0;
+        var unread = await MessageStore.CountUnreadAsync(connection, tx, access.Id, callerId, marker, access.LastSeq);
+        if (moved)
+        {
+            messageId ??= await MessageStore.IdAtSeqAsync(connection, tx, access.Id, seq);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageRead, access.Id, null,
+                new MessageReadEvent(access.Id, callerId, seq, lastReadAt, messageId)));
+        }
+        return new ReadState(access.Id, callerId, messageId, marker, lastReadAt, moved, modified, unread);
+    }
+
+    private delegate Task<Outcome<MessageDto>> MessageChange(DbConnection connection, DbTransaction tx, MessageRow row, MessageAccess access, List<ChatEvent> events);
+
+    /// <summary>Finds the message for a member (else 404), runs the change in one transaction, publishes after commit.</summary>
+    private async Task<Outcome<MessageDto>> ChangeAsync(string callerId, string? conversationId, string messageId, CancellationToken ct, MessageChange change)
+    {
+        var events = new List<ChatEvent>();
+        var result = await db.TryWriteAsync(async (connection, tx) =>
+        {
+            var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
+            return found.Ok ? await change(connection, tx, found.Value.Row, found.Value.Access, events) : found.Error!;
+        }, ct);
+        if (result.Ok) await bus.PublishAsync(events, ct);
+        return result;
+    }
+
+    /// <summary>The message and the caller's access to its conversation; 404 for unknown ids and conversations the caller is not in.</summary>
+    private static async Task<Outcome<(MessageRow Row, MessageAccess Access)>> FindAsync(DbConnection connection, DbTransaction? tx, string callerId,
+        string? conversationId, string messageId)
+    {
+        if (await MessageStore.GetAsync(connection, tx, messageId) is not { } row || (conversationId is not null && row.ConversationId != conversationId))
+            return Failure.MessageNotFound;
+        if (await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is not { } access) return Failure.MessageNotFound;
+        return (row, access);
+    }
+
+    private static async Task<MessageDto> ViewAsync(DbConnection connection, DbTransaction? tx, MessageRow row, MessageAccess access)
+    {
+        var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
+        return MessageDto.From(row, access.DirectKey, markers.IsRead(row.Seq, row.SenderId));
+    }
+
+    private static async Task<MessageDto> WithSeenByAsync(DbConnection connection, DbTransaction? tx, MessageRow row, MessageAccess access) =>
+        (await ViewAsync(connection, tx, row, access)) with
+        {
+            SeenBy = await MessageStore.SeenByAsync(connection, tx, row.ConversationId, row.Seq, row.SenderId, SeenByLimit),
+        };
+}
