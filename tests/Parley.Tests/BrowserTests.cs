@@ -110,6 +110,10 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         await Expect(panel.Locator(".member", new() { HasText = bobUser.Username }).Locator(".role")).ToHaveTextAsync("Admin");
         await Expect(bell).ToHaveAttributeAsync("aria-label", "Notifications, 2 unread");
         await alice.ScreenshotBothSizesAsync("details");
+        // Escape closes the panel and gives focus back to the button that opened it.
+        await alice.Page.Keyboard.PressAsync("Escape");
+        await Expect(panel).ToBeHiddenAsync();
+        await Expect(alice.Page.GetByRole(AriaRole.Button, new() { Name = "Details" })).ToBeFocusedAsync();
 
         // Bob opens the notifications panel and jumps to the group from a notification.
         await bell.ClickAsync();
@@ -121,7 +125,6 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         await Expect(bob.Message("Welcome aboard")).ToHaveCountAsync(1);
 
         // A channel: Bob reads, only the owner and admins post.
-        await alice.Page.GetByRole(AriaRole.Button, new() { Name = "Close panel" }).ClickAsync();
         await alice.Page.GetByRole(AriaRole.Button, new() { Name = "New channel" }).ClickAsync();
         var channelDialog = alice.Page.GetByRole(AriaRole.Dialog, new() { Name = "New channel" });
         await channelDialog.GetByLabel("Channel name").FillAsync("Announcements");

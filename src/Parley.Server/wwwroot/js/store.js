@@ -159,7 +159,8 @@ export function applyEvent(type, data, refresh) {
         c.lastSeq = m.seq;
         c.lastMessage = m;
         c.lastMessageAt = m.createdAt;
-        if (m.senderId !== state.me.id && m.type !== 'system') c.unreadCount = (c.unreadCount ?? 0) + 1;
+        // Counted as the server counts: every message after my marker that someone else sent.
+        if (m.senderId !== state.me.id) c.unreadCount = (c.unreadCount ?? 0) + 1;
       }
       clearTyping(cid, m.senderId);
       emit('conversations');
