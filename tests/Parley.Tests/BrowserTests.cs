@@ -75,6 +75,7 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         await Expect(bob.MessageList.Locator("li.message")).ToHaveCountAsync(4);
         await Expect(alice.MessageList.Locator("li.message")).ToHaveCountAsync(4);
         await Expect(alice.Message("This message was deleted").Locator(".seen-by")).ToHaveTextAsync("Seen");
+        await alice.Message("Lunch at one?").HoverAsync();
         await alice.ScreenshotBothSizesAsync("conversation");
         ChatWindow.AssertNoScriptErrors(alice, bob);
     }
@@ -83,6 +84,7 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
     public async Task Groups_and_channels_with_members_roles_and_live_notifications()
     {
         var bobUser = await app.UserAsync("bob");
+        var carolUser = await app.UserAsync("carol");
         var alice = await SignInAsync(await app.UserAsync("alice"), Chromium.Desktop);
         var bob = await SignInAsync(bobUser, Chromium.Phone);
 
@@ -146,14 +148,25 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         await Expect(panel.Locator(".member")).ToHaveCountAsync(1);
         await Expect(bob.ConversationLink("Launch crew")).ToHaveCountAsync(0);
 
-        // Alice deletes the channel for everyone.
-        // (The details panel stays open and follows the conversation.)
+        // ...and adds Carol from the same panel.
+        await panel.GetByLabel("Add people").FillAsync(carolUser.Username);
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Add carol" }).ClickAsync();
+        await Expect(panel.Locator(".member", new() { HasText = carolUser.Username })).ToContainTextAsync("Member");
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "Members (2)" })).ToBeVisibleAsync();
+
+        // Bob leaves the channel himself.
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Details" }).ClickAsync();
+        await bob.Page.GetByRole(AriaRole.Button, new() { Name = "Leave channel" }).ClickAsync();
+        await bob.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Leave" }).ClickAsync();
+        await Expect(bob.ConversationLink("Announcements")).ToHaveCountAsync(0);
+
+        // Alice deletes the channel for everyone (the details panel stays open and follows the conversation).
         await alice.OpenConversationAsync("Announcements");
         await Expect(panel.Locator(".details-title")).ToHaveTextAsync("Announcements");
+        await Expect(panel.GetByRole(AriaRole.Heading, new() { Name = "Members (1)" })).ToBeVisibleAsync();
         await panel.GetByRole(AriaRole.Button, new() { Name = "Delete channel" }).ClickAsync();
         await alice.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
         await Expect(alice.ConversationLink("Announcements")).ToHaveCountAsync(0);
-        await Expect(bob.ConversationLink("Announcements")).ToHaveCountAsync(0);
         ChatWindow.AssertNoScriptErrors(alice, bob);
     }
 
@@ -194,6 +207,8 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         var texts = await bob.MessageList.Locator("li.message .text").AllTextContentsAsync();
         Assert.Equal("History line 001", texts[0]);
         Assert.Equal(texts.Count, texts.Distinct().Count());
+        await scroller.EvaluateAsync("el => el.scrollTop = el.scrollHeight");
+        await bob.ScreenshotBothSizesAsync("message-types");
         ChatWindow.AssertNoScriptErrors(bob);
 
         async Task Send(object body) => (await aliceUser.PostAsync($"/api/conversations/{conversation}/messages", body)).Expect(201);
