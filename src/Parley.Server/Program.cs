@@ -5,6 +5,8 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
 using Parley.Server.Messages;
+using Parley.Server.Presence;
+using Parley.Server.Realtime;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -30,6 +32,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapGateway();
 
 var api = app.MapGroup("/api");
 api.MapAuth();
@@ -38,6 +41,8 @@ api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
+api.MapStatus();
+api.MapRealtime();
 
 app.LogListeningUrls();
 app.Run();

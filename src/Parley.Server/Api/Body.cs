@@ -37,17 +37,29 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
         {
             throw new BadHttpRequestException($"Malformed JSON: {e.Message}", StatusCodes.Status400BadRequest, e);
         }
+        // Most bodies are already camelCase: deserialise straight from the bytes; only snake_case keys need the DOM pass.
+        var value = renaming
+            ? Deserialize(() => Normalize(JsonNode.Parse(json.Span)!.AsObject()).Deserialize<T>(options))
+            : Deserialize(() => JsonSerializer.Deserialize<T>(json.Span, options));
+        return new Body<T>(value);
+    }
+
+    /// <summary>The same tolerant reading for an object that arrived another way (a WebSocket request's data).</summary>
+    public static Outcome<T> Read(JsonObject obj, JsonSerializerOptions options)
+    {
+        try { return Deserialize(() => Normalize(obj).Deserialize<T>(options)); }
+        catch (BodyFieldException e) { return Failure.Invalid(e.Field, e.Problem); }
+    }
+
+    /// <summary>Runs a deserialisation of well-formed JSON; a failure there is a field of the wrong type.</summary>
+    private static T Deserialize(Func<T?> deserialize)
+    {
         try
         {
-            // Most bodies are already camelCase: deserialise straight from the bytes; only snake_case keys need the DOM pass.
-            var value = renaming
-                ? Normalize(JsonNode.Parse(json.Span)!.AsObject()).Deserialize<T>(options)
-                : JsonSerializer.Deserialize<T>(json.Span, options);
-            return new Body<T>(value ?? throw new JsonException("empty body"));
+            return deserialize() ?? throw new JsonException("empty body");
         }
         catch (JsonException e)
         {
-            // The JSON is well-formed (checked above), so this is a field of the wrong type.
             var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
             throw new BodyFieldException(field, "Has the wrong type (for example text where a list or a number is expected)", e);
         }
