@@ -45,7 +45,11 @@ public sealed class BrowserRestartTests(ServerProcess server, Chromium chromium)
         // The server dies and comes back on the same port with the same data.
         await server.KillAsync();
         await Expect(alice.Connection).Not.ToHaveTextAsync("Live");
-        await Expect(bob.Connection).Not.ToHaveTextAsync("Live");
+        await Expect(bob.Page.Locator(".offline-banner")).ToContainTextAsync("Reconnecting");
+        // Bob writes while the server is down: the send fails, stays on screen, and goes out by itself later.
+        await bob.Composer.FillAsync("Typed while the server was down");
+        await bob.Composer.PressAsync("Enter");
+        await Expect(bob.Message("Typed while the server was down").Locator(".send-state")).ToContainTextAsync("Not sent");
         await server.StartAsync();
         // A message sent the moment the server is back, before the browsers have necessarily reconnected.
         var conversationId = await bob.Page.EvaluateAsync<string>("() => decodeURIComponent(location.hash.slice(4))");
@@ -55,6 +59,9 @@ public sealed class BrowserRestartTests(ServerProcess server, Chromium chromium)
         await Expect(bob.Connection).ToHaveTextAsync("Live");
         await Expect(bob.Message("Right after the restart")).ToHaveCountAsync(1);
         await Expect(alice.Message("Right after the restart")).ToHaveCountAsync(1);
+        await Expect(alice.Message("Typed while the server was down")).ToHaveCountAsync(1);
+        await Expect(bob.Message("Typed while the server was down").Locator(".send-state")).ToHaveCountAsync(0);
+        await Expect(bob.Page.Locator(".offline-banner")).ToBeHiddenAsync();
 
         // And the chat simply goes on, live, both ways.
         await bob.SendAsync("Still here after the restart");
@@ -64,8 +71,13 @@ public sealed class BrowserRestartTests(ServerProcess server, Chromium chromium)
 
         foreach (var window in new[] { alice, bob })
         {
+            // Each message once, in the server's order (the two sent around the restart may come in either order).
             var texts = await window.MessageList.Locator("li.message .text").AllTextContentsAsync();
-            Assert.Equal(["Before anything broke", "Sent while you were offline", "Right after the restart", "Still here after the restart", "Me too"], texts);
+            Assert.Equal(["Before anything broke", "Sent while you were offline"], texts.Take(2));
+            Assert.Equal(["Right after the restart", "Typed while the server was down"], texts.Skip(2).Take(2).Order());
+            Assert.Equal(["Still here after the restart", "Me too"], texts.Skip(4));
+            var seqs = await window.MessageList.Locator("li.message").EvaluateAllAsync<long[]>("items => items.map(li => Number(li.dataset.seq))");
+            Assert.Equal(seqs.Order(), seqs);
         }
         ChatWindow.AssertNoScriptErrors(alice, bob);
     }

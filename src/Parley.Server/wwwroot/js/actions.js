@@ -89,10 +89,14 @@ export async function loadNewer(id) {
 /**
  * After the gateway comes back: the replay (resume) covers events; REST re-reads the list and the open
  * conversation too, so even a server that lost our cursor leaves nothing missing. Ids make it idempotent.
+ * `resumed` false (no cursor, or the missed events expired): other loaded histories are dropped and reloaded on open.
  */
-export async function catchUp() {
+export async function catchUp(resumed = true) {
   const open = state.openId;
-  for (const id of [...state.threads.keys()]) if (id !== open) state.threads.delete(id);
+  // Sends that failed only because we were offline go again (same clientMessageId: never doubled).
+  for (const t of state.threads.values())
+    for (const p of [...t.pending.values()]) if (p.failed && p.network) retry(t.id, p.clientMessageId);
+  if (!resumed) for (const [id, t] of [...state.threads]) if (id !== open && t.pending.size === 0) state.threads.delete(id);
   await Promise.allSettled([
     loadConversations(),
     loadNotifications(),
@@ -116,7 +120,11 @@ export async function send(id, content, extra = {}) {
     emit('conversations');
   } catch (e) {
     const p = t.pending.get(clientMessageId);
-    if (p) { p.failed = true; p.error = e instanceof ApiError ? e.describe() : 'Not sent'; }
+    if (p) {
+      p.failed = true;
+      p.error = e instanceof ApiError ? e.describe() : 'Not sent';
+      p.network = e instanceof ApiError && e.status === 0;
+    }
   }
   emit('thread', id);
 }

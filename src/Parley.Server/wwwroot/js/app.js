@@ -42,10 +42,11 @@ async function start(user) {
     onEvent: (type, data) => applyEvent(type, data, actions.refreshConversation),
     onStatus: status => {
       state.connection = status;
+      if (status === 'online') state.everOnline = true;
       emit('connection');
-      if (status === 'online' && state.stale) { state.stale = false; actions.catchUp(); }
+      if (status === 'online' && state.stale) { state.stale = false; actions.catchUp(false); }
     },
-    onReconnected: () => actions.catchUp(),
+    onReconnected: resumed => actions.catchUp(resumed),
     onCheckAuth: () => endpoints.me().catch(() => {}),
   });
   actions.useGateway(gateway);

@@ -27,6 +27,7 @@ export function createConversationView({ togglePanel, toast }) {
     h('button', { type: 'submit', class: 'primary send', id: 'send-button' }, 'Send'),
     h('p', { class: 'visually-hidden', id: 'composer-hint' }, 'Enter sends, Shift+Enter adds a new line, Up arrow edits your last message.'));
   const readOnly = h('p', { class: 'read-only', hidden: true }, 'Only the owner and admins post in this channel.');
+  const offline = h('p', { class: 'offline-banner', role: 'status', hidden: true });
   const placeholder = h('div', { class: 'placeholder' },
     h('p', {}, 'Pick a conversation on the left, or start a new chat.'));
 
@@ -36,7 +37,7 @@ export function createConversationView({ togglePanel, toast }) {
       headAvatar,
       h('div', { class: 'head-text' }, title, subtitle),
       detailsButton),
-    scroller, typingLine, composer, readOnly);
+    offline, scroller, typingLine, composer, readOnly);
   const element = h('main', { class: 'conversation', id: 'conversation', 'aria-labelledby': 'conversation-title' }, placeholder, body);
 
   // Older history loads when the top of the list scrolls into view (and by button, for keyboards).
@@ -222,10 +223,11 @@ export function createConversationView({ togglePanel, toast }) {
     typingLine.textContent = '';
     renderHead();
     renderMessages();
+    renderConnection();
     const t = thread(id);
     const current = id;
-    const loading = [actions.refreshConversation(id)];
-    if (!t.loaded) loading.push(actions.loadLatest(id));
+    // A history loaded earlier only needs what came after it.
+    const loading = [actions.refreshConversation(id), t.loaded ? actions.loadNewer(id) : actions.loadLatest(id)];
     const results = await Promise.allSettled(loading);
     if (current !== id) return;
     if (!state.conversations.has(id)) { title.textContent = 'Conversation not found'; composer.hidden = true; return; }
@@ -234,6 +236,13 @@ export function createConversationView({ togglePanel, toast }) {
     renderMessages();
   }
 
+  function renderConnection() {
+    offline.hidden = state.connection === 'online';
+    offline.textContent = state.connection === 'offline' && !state.everOnline ? 'Connecting…'
+      : 'Connection lost. Reconnecting… new messages will appear when it is back.';
+  }
+
+  on('connection', renderConnection);
   on('thread', cid => { if (cid === id) renderMessages(); });
   on('conversation', cid => { if (cid === id) { renderHead(); renderMessages(); } });
   on('presence', () => renderHead());
