@@ -9,19 +9,25 @@ public sealed class ChatWindow
     private readonly List<string> _errors = [];
     private readonly IPage page;
 
-    public ChatWindow(string name, IBrowserContext context, IPage page)
+    public ChatWindow(string name, IBrowserContext context, IPage page, Uri server)
     {
         Name = name;
         Context = context;
         this.page = page;
         page.PageError += (_, error) => _errors.Add(error);
+        // Works offline: nothing may come from another host (no CDN, no web fonts).
+        page.Request += (_, request) =>
+        {
+            if (!request.Url.StartsWith(server.GetLeftPart(UriPartial.Authority)) && !request.Url.StartsWith("data:"))
+                _errors.Add($"request to another host: {request.Url}");
+        };
     }
 
     public string Name { get; }
     public IPage Page => page;
     public IBrowserContext Context { get; }
 
-    /// <summary>Uncaught script errors in this window.</summary>
+    /// <summary>Uncaught script errors in this window, and requests that left the server.</summary>
     public IReadOnlyList<string> Errors => _errors;
 
     public static void AssertNoScriptErrors(params ChatWindow[] windows)

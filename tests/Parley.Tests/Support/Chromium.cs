@@ -41,7 +41,7 @@ public sealed class Chromium : IAsyncLifetime
         });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
-        var window = new ChatWindow(name, context, page);
+        var window = new ChatWindow(name, context, page, server);
         await page.GotoAsync("/");
         return window;
     }
