@@ -65,16 +65,22 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
         }
     }
 
-    /// <summary>Validates that the body is one JSON object and tells whether any top-level key has an underscore.</summary>
+    /// <summary>
+    /// Validates that the body is one JSON object without a repeated key and tells whether any top-level key
+    /// has an underscore.
+    /// </summary>
     private static bool NeedsRenaming(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             throw new BadHttpRequestException("The request body must be a JSON object", StatusCodes.Status400BadRequest);
         var renaming = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            renaming |= reader.ValueSpan.IndexOf((byte)'_') >= 0;
+            var name = reader.GetString()!;
+            if (!seen.Add(name)) throw new JsonException($"Duplicate property '{name}'");
+            renaming |= name.Contains('_');
             reader.Read();
             reader.Skip();
         }
