@@ -19,6 +19,8 @@ export const state = {
   me: null,
   openId: null,
   connection: 'offline',
+  everOnline: false,   // the gateway has been open once (so "offline" now means the connection was lost)
+  stale: false,        // the first REST snapshot failed: re-read everything once the gateway is up
   conversations: new Map(),
   threads: new Map(),
   typing: new Map(),
@@ -31,6 +33,9 @@ export function reset() {
   listeners.clear();
   state.me = null;
   state.openId = null;
+  state.connection = 'offline';
+  state.everOnline = false;
+  state.stale = false;
   state.conversations.clear();
   state.threads.clear();
   state.typing.clear();
