@@ -79,6 +79,12 @@ public sealed class BrowserRestartTests(ServerProcess server, Chromium chromium)
             var seqs = await window.MessageList.Locator("li.message").EvaluateAllAsync<long[]>("items => items.map(li => Number(li.dataset.seq))");
             Assert.Equal(seqs.Order(), seqs);
         }
+
+        // A reload keeps the session and the open conversation (#/c/<id>), with the same history.
+        await bob.Page.ReloadAsync();
+        await Expect(bob.Page.Locator("#conversation-title")).ToHaveTextAsync("alice");
+        await Expect(bob.MessageList.Locator("li.message")).ToHaveCountAsync(6);
+        await Expect(bob.Connection).ToHaveTextAsync("Live");
         ChatWindow.AssertNoScriptErrors(alice, bob);
     }
 
