@@ -47,6 +47,8 @@ install_missing() {
     local need=()
     [ -n "${PARLEY_TEST_PG:-}" ] || [ -x "$PG_BIN/initdb" ] || need+=(postgresql)
     [ -n "${PARLEY_TEST_REDIS:-}" ] || { command -v redis-server >/dev/null && command -v redis-cli >/dev/null; } || need+=(redis-server)
+    # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+    [ -x /usr/bin/chromium ] || need+=(chromium)
     [ ${#need[@]} -gt 0 ] || return 0
     say "installing ${need[*]} with apt-get"
     local sudo=()
@@ -57,7 +59,7 @@ install_missing() {
     # Wait for another apt/dpkg run to let go of its lock rather than failing at once.
     local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
     "${apt[@]}" update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; die "apt-get update failed"; }
-    "${apt[@]}" install -y -qq --no-install-recommends "${need[@]}" </dev/null >>"$work/apt.log" 2>&1 \
+    "${apt[@]}" install -y -qq "${need[@]}" </dev/null >>"$work/apt.log" 2>&1 \
         || { cat "$work/apt.log" >&2; die "apt-get install ${need[*]} failed"; }
     [ -n "${PARLEY_TEST_PG:-}" ] || [ -x "$PG_BIN/initdb" ] || die "postgresql installed, but $PG_BIN/initdb is missing (not PostgreSQL 15?)"
     [ -n "${PARLEY_TEST_REDIS:-}" ] || command -v redis-server >/dev/null || die "redis-server installed, but not on PATH"

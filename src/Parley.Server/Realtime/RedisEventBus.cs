@@ -126,7 +126,9 @@ public sealed class RedisEventBus(RedisBusOptions options, NodeId node, ILogger<
         {
             if (_redis is { } redis) await redis.CloseAsync(allowCommandsToComplete: true);
         }
-        catch (Exception e) when (e is RedisException or ObjectDisposedException or IOException)
+        // StackExchange.Redis 1.2.6 (the only version served here) can throw NullReferenceException from inside
+        // CloseAsync (ConnectionMultiplexer.AllComplete) when a background task is already gone.
+        catch (Exception e) when (e is RedisException or ObjectDisposedException or IOException or NullReferenceException)
         {
             // Shutting down: a connection that closes under us is what we wanted anyway.
             logger.LogDebug(e, "Event bus: Redis connection closed uncleanly");
