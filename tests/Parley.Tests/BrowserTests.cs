@@ -133,6 +133,7 @@ public sealed class BrowserTests(ParleyApp app, Chromium chromium) : IClassFixtu
         await channelDialog.GetByLabel("Add people").FillAsync(bobUser.Username);
         await channelDialog.GetByRole(AriaRole.Button, new() { Name = "Add bob" }).ClickAsync();
         await channelDialog.GetByRole(AriaRole.Button, new() { Name = "Create channel" }).ClickAsync();
+        await Expect(alice.Page.Locator("#conversation-title")).ToHaveTextAsync("Announcements");
         await alice.SendAsync("Release on Friday");
         await bob.Page.GetByRole(AriaRole.Link, new() { Name = "Back to conversations" }).ClickAsync();
         await bob.OpenConversationAsync("Announcements");

@@ -79,6 +79,8 @@ public sealed class ChatWindow
     {
         await Composer.FillAsync(text);
         await Composer.PressAsync("Enter");
+        // The message must show up first: "no pending marker" alone also holds for a message that never appeared.
+        await Expect(Message(text)).ToHaveCountAsync(1);
         await Expect(Message(text).Locator(".send-state")).ToHaveCountAsync(0);
     }
 
