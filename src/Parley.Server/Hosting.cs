@@ -27,7 +27,7 @@ public static class Hosting
     {
         services.AddSingleton<UserStore>();
         services.AddSingleton<PresenceTracker>();
-        services.AddSingleton<AgentDirectory>();
+        services.AddAgents();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();

@@ -1,4 +1,5 @@
 using Parley.Server;
+using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
@@ -36,6 +37,7 @@ api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
+api.MapAgents();
 
 app.LogListeningUrls();
 app.Run();
