@@ -6,12 +6,12 @@ using Parley.Server.Api;
 namespace Parley.Server.Data;
 
 /// <summary>
-/// Opens connections for the configured dialect. SQLite allows one writer at a time, so writes go
-/// through <see cref="WriteAsync{T}"/>, which serialises them in-process instead of spinning on SQLITE_BUSY.
+/// Opens connections for the configured dialect. SQLite allows one writer at a time, so its writes go
+/// through <see cref="SqliteWriter"/>, one queue that commits them in batches instead of spinning on SQLITE_BUSY.
 /// </summary>
 public sealed class Db : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _sqliteWriter = new(1, 1);
+    private readonly SqliteWriter? _sqliteWriter;
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _postgres;
 
@@ -28,6 +28,7 @@ public sealed class Db : IAsyncDisposable
             SQLitePCL.Batteries_V2.Init();
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
+            _sqliteWriter = new SqliteWriter(ct => OpenAsync(ct));
         }
     }
 
@@ -56,26 +57,18 @@ public sealed class Db : IAsyncDisposable
 
     private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
     {
-        if (IsSqlite) await _sqliteWriter.WaitAsync(ct);
-        try
-        {
-            await using var connection = await OpenAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            var result = await work(connection, tx);
-            if (commit(result)) await tx.CommitAsync(CancellationToken.None);
-            else await tx.RollbackAsync(CancellationToken.None);
-            return result;
-        }
-        finally
-        {
-            if (IsSqlite) _sqliteWriter.Release();
-        }
+        if (_sqliteWriter is not null) return await _sqliteWriter.WriteAsync(work, commit, ct);
+        await using var connection = await OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var result = await work(connection, tx);
+        if (commit(result)) await tx.CommitAsync(CancellationToken.None);
+        else await tx.RollbackAsync(CancellationToken.None);
+        return result;
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_postgres is not null) await _postgres.DisposeAsync();
-        else SqliteConnection.ClearAllPools();
-        _sqliteWriter.Dispose();
+        if (_sqliteWriter is not null) await _sqliteWriter.DisposeAsync();
     }
 }
