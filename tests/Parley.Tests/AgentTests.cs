@@ -1,0 +1,329 @@
+using System.Text.Json;
+using Parley.Server.Agents;
+using Parley.Tests.Support;
+
+namespace Parley.Tests;
+
+/// <summary>A Parley whose agent talks to a <see cref="FakeOpenAi"/> the fixture starts on 127.0.0.1. One worker: answers come in order.</summary>
+public class AgentApp : ParleyApp, IAsyncDisposable
+{
+    public FakeOpenAi Fake { get; } = FakeOpenAi.Start();
+
+    protected virtual IEnumerable<KeyValuePair<string, string>> AgentSettings => [];
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+    [
+        new("Agent:Endpoint", Fake.BaseUrl), new("Agent:Model", "fake-model"), new("Agent:ApiKey", "sk-test"),
+        new("Agent:SystemPrompt", "You are the test assistant."), new("Agent:MaxHistoryMessages", "4"), new("Agent:MaxOutputTokens", "77"),
+        new("Agent:MaxRetries", "0"), new("Agent:DeltaInterval", "00:00:00.010"), new("Agent:MaxConcurrentReplies", "1"),
+        .. AgentSettings,
+    ];
+
+    public new async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Fake.DisposeAsync();
+    }
+}
+
+public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
+{
+    [Fact]
+    public async Task An_ai_conversation_holds_the_caller_and_the_agent_user()
+    {
+        var alice = await app.UserAsync("alice");
+        var agents = (await alice.GetAsync("/api/agents")).Expect(200);
+        var agent = Assert.Single(agents.EnumerateArray());
+        Assert.Equal("parley-assistant", agent.Str("username"));
+        Assert.True(agent.GetProperty("isAgent").GetBoolean());
+        Assert.True(agent.GetProperty("configured").GetBoolean());
+        Assert.Equal("fake-model", agent.Str("model"));
+        Assert.Equal(agent.Str("id"), (await alice.GetAsync("/api/users/agents")).Expect(200)[0].Str("id"));
+
+        var c = (await alice.PostAsync("/api/conversations", new { type = "ai" })).Expect(201);
+        Assert.Equal("ai", c.Str("type"));
+        Assert.True(c.GetProperty("isAi").GetBoolean());
+        var members = c.GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal(new[] { alice.Id, agent.Str("id") }.Order(), members.Select(m => m.Str("userId")).Order());
+        Assert.True(members.Single(m => m.Str("userId") == agent.Str("id")).GetProperty("isAgent").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_answer_streams_in_order_into_the_stored_message()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("stream-1", new FakeAnswer { Chunks = ["Hel", "lo, ", "wor", "ld!"], PauseAfter = 2, TotalTokens = 42 });
+
+        var question = await alice.SendAsync(id, "stream-1: say hello");
+        // The answer exists at once and grows: half of it is stored while the provider still holds the rest back.
+        var partial = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Hello, ");
+        Assert.True(partial.IsStreaming());
+        Assert.Equal("streaming", partial.Status());
+        script.Resume.SetResult();
+
+        var answer = await alice.AnswerAsync(id, question.Str("id"));
+        Assert.Equal("Hello, world!", answer.Str("content"));
+        Assert.Equal("complete", answer.Status());
+        Assert.False(answer.IsStreaming());
+        Assert.Equal(alice.Id, answer.GetProperty("payload").Str("requestedBy"));
+        Assert.Equal("parley-assistant", answer.GetProperty("sender").Str("username"));
+        Assert.Equal("text", answer.Str("type"));
+        Assert.Equal(question.Seq() + 1, answer.Seq());
+
+        // The log holds what a live socket saw: the empty message, deltas at growing offsets, then the final text.
+        var events = (await app.EventsAsync(id)).SkipWhile(e => e.Type != "message:new" || e.Data.GetProperty("message").Str("id") != question.Str("id"))
+            .Skip(1).ToList();
+        Assert.Equal("message:new", events[0].Type);
+        var created = events[0].Data.GetProperty("message");
+        Assert.Equal(answer.Str("id"), created.Str("id"));
+        Assert.Equal("", created.Str("content"));
+        Assert.True(created.IsStreaming());
+        var deltas = events.Skip(1).TakeWhile(e => e.Type == "message:delta").Select(e => e.Data).ToList();
+        Assert.True(deltas.Count >= 2, $"expected the answer in at least two deltas, got {deltas.Count}");
+        Assert.All(deltas, d => Assert.Equal(answer.Str("id"), d.Str("messageId")));
+        Assert.All(deltas, d => Assert.Equal(id, d.Str("conversationId")));
+        Assert.Equal("Hello, world!", AgentSteps.Assemble(deltas));
+        var final = Assert.Single(events.Skip(1 + deltas.Count));
+        Assert.Equal("message:updated", final.Type);
+        Assert.Equal("Hello, world!", final.Data.GetProperty("message").Str("content"));
+        Assert.Equal("complete", final.Data.GetProperty("message").Status());
+        Assert.Equal(42, await app.ScalarAsync("SELECT tokens FROM agent_replies WHERE message_id = @id", new { id = answer.Str("id") }));
+    }
+
+    [Fact]
+    public async Task The_provider_gets_the_system_prompt_and_bounded_recent_history()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        foreach (var q in new[] { "first question", "second question" })
+            await alice.AnswerAsync(id, (await alice.SendAsync(id, q)).Str("id"));
+        var script = app.Fake.On("third", FakeAnswer.Text("ok"));
+        await alice.AnswerAsync(id, (await alice.SendAsync(id, "third question")).Str("id"));
+
+        var body = await script.Received.Task;
+        Assert.Equal("fake-model", body.Str("model"));
+        Assert.True(body.GetProperty("stream").GetBoolean());
+        Assert.Equal(77, (body.TryGetProperty("max_completion_tokens", out var max) ? max : body.GetProperty("max_tokens")).GetInt32());
+        var sent = body.GetProperty("messages").EnumerateArray().Select(m => (Role: m.Str("role"), Text: Content(m))).ToList();
+        // MaxHistoryMessages = 4: the first question has fallen out of the window; answers go back as the assistant's.
+        Assert.Equal(
+            [("system", "You are the test assistant."), ("assistant", "Hello from the fake."), ("user", "second question"),
+                ("assistant", "Hello from the fake."), ("user", "third question")],
+            sent);
+        Assert.Contains("Bearer sk-test", app.Fake.Authorizations);
+    }
+
+    [Theory]
+    [InlineData(500, "provider error 500")]
+    [InlineData(503, "provider error 503")]
+    [InlineData(400, "provider error 400")]
+    [InlineData(401, "provider error 401")]
+    public async Task A_provider_error_ends_in_a_clear_agent_message(int status, string expected)
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var marker = $"fail-{status}";
+        app.Fake.On(marker, FakeAnswer.Error(status));
+
+        var answer = await alice.AnswerAsync(id, (await alice.SendAsync(id, $"{marker} please")).Str("id"));
+        Assert.StartsWith("The assistant could not answer: " + expected, answer.Str("content"));
+        Assert.Equal("error", answer.Status());
+        Assert.Equal(status, answer.GetProperty("payload").GetProperty("error").GetProperty("httpStatus").GetInt32());
+        Assert.Equal("provider_error", answer.GetProperty("payload").GetProperty("error").Str("code"));
+        Assert.Equal(0, await app.ScalarAsync("SELECT tokens FROM agent_replies WHERE message_id = @id", new { id = answer.Str("id") }));
+    }
+
+    [Fact]
+    public async Task A_stop_request_ends_the_answer_with_what_it_had_and_a_stopped_note()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("long story", FakeAnswer.Hang("Once upon", " a time"));
+        var question = await alice.SendAsync(id, "tell me a long story");
+        var streaming = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Once upon a time");
+
+        (await bob.PostAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}/stop")).ExpectError(404, "not_found");
+        var stop = await alice.PostAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}/stop");
+        var stopped = stop.Expect(200);
+        Assert.Equal("Answer stopped", stop.Root.Str("message"));
+        Assert.Equal("Once upon a time\n\n(stopped)", stopped.Str("content"));
+        Assert.Equal("stopped", stopped.Status());
+        Assert.False(stopped.IsStreaming());
+        await script.Aborted.Task.WaitAsync(AgentSteps.Patience); // the provider call was cancelled, not left running
+
+        var again = await alice.PostAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}/stop");
+        Assert.Equal("The answer had already finished", again.Root.Str("message"));
+        (await alice.PostAsync($"/api/conversations/{id}/messages/{question.Str("id")}/stop")).ExpectError(404, "not_found");
+        Assert.Equal("message:updated", (await app.EventsAsync(id)).Last().Type);
+    }
+
+    [Fact]
+    public async Task Deleting_the_streaming_message_stops_the_answer_and_it_stays_deleted()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("endless", FakeAnswer.Hang("Let me think"));
+        var question = await alice.SendAsync(id, "endless question");
+        var streaming = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Let me think");
+
+        (await alice.DeleteAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}")).Expect(200);
+        await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
+        var deadline = DateTime.UtcNow + AgentSteps.Patience;
+        while (await app.ScalarAsync("SELECT COUNT(*) FROM agent_replies WHERE message_id = @id AND status = 'deleted'", new { id = streaming.Str("id") }) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the deleted answer's reply never ended");
+            await Task.Delay(25);
+        }
+        var after = (await alice.GetAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}")).Expect(200);
+        Assert.True(after.GetProperty("deleted").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("content").ValueKind);
+        Assert.Equal("message:deleted", (await app.EventsAsync(id)).Last().Type);
+
+        // The conversation goes on: the next question is answered.
+        var next = await alice.AnswerAsync(id, (await alice.SendAsync(id, "and now?")).Str("id"));
+        Assert.Equal("Hello from the fake.", next.Str("content"));
+    }
+
+    [Fact]
+    public async Task In_a_group_the_agent_answers_only_when_mentioned_and_never_itself()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var group = await alice.GroupAsync("group", bob);
+        var agentId = await alice.AgentIdAsync();
+        (await bob.PostAsync($"/api/conversations/{group}/members", new { user_id = agentId })).ExpectError(403, "forbidden");
+        var added = (await alice.PostAsync($"/api/conversations/{group}/members", new { user_id = agentId })).Expect(200);
+        Assert.Contains(agentId, added.GetProperty("members").Ids("userId"));
+
+        await bob.SendAsync(group, "hello everyone, no bots please");
+        var echo = app.Fake.On("group question", FakeAnswer.Text("@parley-assistant ", "talking to myself"));
+        var question = await bob.SendAsync(group, "@parley-assistant group question: what is up?");
+        var answer = await bob.AnswerAsync(group, question.Str("id"));
+        Assert.Equal("@parley-assistant talking to myself", answer.Str("content"));
+        (await alice.PostAsync($"/api/conversations/{group}/messages/{answer.Str("id")}/stop")).Expect(200); // an owner may; it had finished
+
+        var body = await echo.Received.Task;
+        var sent = body.GetProperty("messages").EnumerateArray().ToList();
+        Assert.EndsWith(AgentContext.GroupNote, Content(sent[0]));
+        Assert.Equal($"@{bob.Username}: @parley-assistant group question: what is up?", Content(sent[^1]));
+
+        // One worker answers in order: once this later question is answered, anything the first ones caused would be too.
+        var barrier = await alice.SendAsync(group, "@Parley-Assistant barrier");
+        await alice.AnswerAsync(group, barrier.Str("id"));
+        var fromAgent = await alice.AgentMessagesAsync(group, agentId);
+        Assert.Equal([question.Str("id"), barrier.Str("id")], fromAgent.Select(m => m.Str("replyToId")));
+        Assert.Contains(await alice.HistoryAsync(group), m => m.Str("type") == "system" && m.Str("content").Contains("Parley Assistant"));
+    }
+
+    [Fact]
+    public async Task Only_the_asker_or_an_admin_may_stop_an_answer_in_a_group()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var carol = await app.UserAsync("carol");
+        var group = await alice.GroupAsync("group", bob, carol);
+        (await alice.PostAsync($"/api/conversations/{group}/members", new { user_id = await alice.AgentIdAsync() })).Expect(200);
+        var script = app.Fake.On("slow group", FakeAnswer.Hang("Working"));
+        var question = await bob.SendAsync(group, "@parley-assistant slow group answer");
+        var streaming = await bob.AnswerWhereAsync(group, question.Str("id"), m => m.Str("content") == "Working");
+
+        (await carol.PostAsync($"/api/conversations/{group}/messages/{streaming.Str("id")}/stop")).ExpectError(403, "forbidden");
+        var stopped = (await bob.PostAsync($"/api/conversations/{group}/messages/{streaming.Str("id")}/stop")).Expect(200);
+        Assert.Equal("Working\n\n(stopped)", stopped.Str("content"));
+        await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
+    }
+
+    private static string Content(JsonElement message) => message.GetProperty("content") is { ValueKind: JsonValueKind.String } s
+        ? s.GetString()!
+        : string.Concat(message.GetProperty("content").EnumerateArray().Select(p => p.Str("text")));
+}
+
+/// <summary>Short deadline, three questions a minute, a small daily budget.</summary>
+public sealed class AgentLimitsApp : AgentApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> AgentSettings =>
+        [new("Agent:Timeout", "00:00:01"), new("Agent:RequestsPerUserPerMinute", "3"), new("Agent:DailyTokenBudgetPerUser", "1000")];
+}
+
+public sealed class AgentLimitsTests(AgentLimitsApp app) : IClassFixture<AgentLimitsApp>
+{
+    [Fact]
+    public async Task A_provider_that_hangs_ends_in_a_timeout_message()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("hang", FakeAnswer.Hang("Thinking"));
+
+        var answer = await alice.AnswerAsync(id, (await alice.SendAsync(id, "hang forever")).Str("id"));
+        Assert.Equal("Thinking\n\nThe assistant could not answer: no complete answer within 1 s (timeout).", answer.Str("content"));
+        Assert.Equal("timeout", answer.Status());
+        Assert.Equal("timeout", answer.GetProperty("payload").GetProperty("error").Str("code"));
+        await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
+    }
+
+    [Fact]
+    public async Task Over_the_daily_budget_the_agent_says_so_without_asking_the_provider()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        app.Fake.On("pricey", new FakeAnswer { Chunks = ["Expensive answer"], TotalTokens = 1500 });
+        Assert.Equal("Expensive answer", (await alice.AnswerAsync(id, (await alice.SendAsync(id, "pricey question")).Str("id"))).Str("content"));
+
+        var requests = app.Fake.Requests.Count;
+        var answer = await alice.AnswerAsync(id, (await alice.SendAsync(id, "one more")).Str("id"));
+        Assert.Equal(AgentTexts.BudgetExhausted(1000), answer.Str("content"));
+        Assert.Contains("1,000 tokens", answer.Str("content"));
+        Assert.Equal("budget_exhausted", answer.Status());
+        Assert.Equal(requests, app.Fake.Requests.Count);
+
+        // The budget is per user.
+        var bob = await app.UserAsync("bob");
+        var bobs = await bob.AiConversationAsync();
+        Assert.Equal("complete", (await bob.AnswerAsync(bobs, (await bob.SendAsync(bobs, "hi")).Str("id"))).Status());
+    }
+
+    [Fact]
+    public async Task Over_the_rate_limit_the_agent_says_so_once_per_window()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        for (var i = 0; i < 3; i++)
+            Assert.Equal("complete", (await alice.AnswerAsync(id, (await alice.SendAsync(id, $"question {i}")).Str("id"))).Status());
+
+        var limited = await alice.AnswerAsync(id, (await alice.SendAsync(id, "question 4")).Str("id"));
+        Assert.Equal("rate_limited", limited.Status());
+        Assert.StartsWith("You have asked the assistant more than 3 times in a minute.", limited.Str("content"));
+        var silent = await alice.SendAsync(id, "question 5");
+
+        // One worker answers in order: once bob is answered, a reply to question 5 would have been written already.
+        var bob = await app.UserAsync("bob");
+        var bobs = await bob.AiConversationAsync();
+        await bob.AnswerAsync(bobs, (await bob.SendAsync(bobs, "barrier")).Str("id"));
+        var agentId = await alice.AgentIdAsync();
+        Assert.DoesNotContain(await alice.AgentMessagesAsync(id, agentId), m => m.Str("replyToId") == silent.Str("id"));
+        Assert.Equal(4, (await alice.AgentMessagesAsync(id, agentId)).Count);
+    }
+}
+
+public sealed class AgentNotConfiguredTests(ParleyApp app) : IClassFixture<ParleyApp>
+{
+    [Fact]
+    public async Task Without_an_endpoint_ai_conversations_work_and_the_agent_says_it_is_not_configured()
+    {
+        var alice = await app.UserAsync("alice");
+        var agent = (await alice.GetAsync("/api/agents")).Expect(200)[0];
+        Assert.False(agent.GetProperty("configured").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, agent.GetProperty("model").ValueKind);
+
+        var id = await alice.AiConversationAsync();
+        var question = await alice.SendAsync(id, "What is the capital of France?");
+        var answer = await alice.AnswerAsync(id, question.Str("id"));
+        Assert.Equal(AgentTexts.NotConfigured, answer.Str("content"));
+        Assert.Contains("Agent__Endpoint", answer.Str("content"));
+        Assert.Equal("not_configured", answer.Status());
+        Assert.Equal(agent.Str("id"), answer.Str("senderId"));
+        Assert.Equal(0, await app.ScalarAsync("SELECT tokens FROM agent_replies WHERE message_id = @id", new { id = answer.Str("id") }));
+    }
+}
