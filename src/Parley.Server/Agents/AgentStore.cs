@@ -106,8 +106,8 @@ public sealed class AgentStore(Db db, IEventBus bus)
     public async Task<long> TokensSinceAsync(string userId, long since, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long?>(
-            "SELECT SUM(tokens) FROM agent_replies WHERE user_id = @userId AND started_at >= @since", new { userId, since }) ?? 0;
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT CAST(COALESCE(SUM(tokens), 0) AS BIGINT) FROM agent_replies WHERE user_id = @userId AND started_at >= @since", new { userId, since });
     }
 
     /// <summary>The newest <paramref name="limit"/> messages up to <paramref name="uptoSeq"/>, oldest first, without deleted ones.</summary>
