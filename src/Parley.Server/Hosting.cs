@@ -26,15 +26,29 @@ public static class Hosting
     public static IServiceCollection AddParleyFeatures(this IServiceCollection services)
     {
         services.AddSingleton<UserStore>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         services.AddSingleton<PresenceTracker>();
+        services.AddSingleton<PresenceService>();
         services.AddAgents();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
+        services.AddMessageRequests();
         services.AddSingleton<IEventBus, InProcessEventBus>();
         services.AddNotifications();
+        services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<MembershipCache>();
+        services.AddSingleton<TypingTracker>();
+        services.AddSingleton<EventReplay>();
+        services.AddSingleton<GatewayDispatcher>();
+        services.AddSingleton<Gateway>();
+        services.AddHostedService<FanOut>();
+        services.AddHostedService<EventPruner>();
+        services.AddBuiltInGatewayRequests();
         return services;
     }
 

@@ -6,6 +6,8 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
 using Parley.Server.Messages;
+using Parley.Server.Presence;
+using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -29,6 +31,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapGateway();
 
 var api = app.MapGroup("/api");
 api.MapAuth();
@@ -37,6 +40,8 @@ api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
+api.MapStatus();
+api.MapRealtime();
 api.MapAgents();
 
 app.LogListeningUrls();

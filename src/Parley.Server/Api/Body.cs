@@ -23,32 +23,70 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
                 throw new BadHttpRequestException("Content-Type must be application/json", StatusCodes.Status415UnsupportedMediaType);
         }
 
-        JsonNode? node;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        if (json.Length == 0) json = "{}"u8.ToArray();
+        bool renaming;
         try
         {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, context.RequestAborted);
-            node = buffer.Length == 0 ? new JsonObject() : JsonNode.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length).Span);
+            renaming = NeedsRenaming(json.Span);
         }
         catch (JsonException e)
         {
             throw new BadHttpRequestException($"Malformed JSON: {e.Message}", StatusCodes.Status400BadRequest, e);
         }
+        // Most bodies are already camelCase: deserialise straight from the bytes; only snake_case keys need the DOM pass.
+        var value = renaming
+            ? Deserialize(() => Normalize(JsonNode.Parse(json.Span)!.AsObject()).Deserialize<T>(options))
+            : Deserialize(() => JsonSerializer.Deserialize<T>(json.Span, options));
+        return new Body<T>(value);
+    }
 
-        if (node is not JsonObject obj)
-            throw new BadHttpRequestException("The request body must be a JSON object", StatusCodes.Status400BadRequest);
+    /// <summary>The same tolerant reading for an object that arrived another way (a WebSocket request's data).</summary>
+    public static Outcome<T> Read(JsonObject obj, JsonSerializerOptions options)
+    {
+        try { return Deserialize(() => Normalize(obj).Deserialize<T>(options)); }
+        catch (BodyFieldException e) { return Failure.Invalid(e.Field, e.Problem); }
+    }
 
-        var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+    /// <summary>Runs a deserialisation of well-formed JSON; a failure there is a field of the wrong type.</summary>
+    private static T Deserialize(Func<T?> deserialize)
+    {
         try
         {
-            var value = Normalize(obj).Deserialize<T>(options) ?? throw new JsonException("empty body");
-            return new Body<T>(value);
+            return deserialize() ?? throw new JsonException("empty body");
         }
         catch (JsonException e)
         {
             var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
             throw new BodyFieldException(field, "Has the wrong type (for example text where a list or a number is expected)", e);
         }
+    }
+
+    /// <summary>
+    /// Validates that the body is one JSON object without a repeated key and tells whether any top-level key
+    /// has an underscore.
+    /// </summary>
+    private static bool NeedsRenaming(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            throw new BadHttpRequestException("The request body must be a JSON object", StatusCodes.Status400BadRequest);
+        var renaming = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            if (!seen.Add(name)) throw new JsonException($"Duplicate property '{name}'");
+            renaming |= name.Contains('_');
+            reader.Read();
+            reader.Skip();
+        }
+        if (reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            throw new JsonException("Unexpected content after the JSON object");
+        return renaming;
     }
 
     private static JsonObject Normalize(JsonObject source)

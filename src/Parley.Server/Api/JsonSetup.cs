@@ -22,6 +22,14 @@ public static class JsonSetup
     }
 
     public static readonly JsonSerializerOptions Default = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>
+    /// Client-supplied JSON (payloads, notification data) as stored: compact, and without \u escapes, so size
+    /// limits count the data's UTF-8 bytes rather than how the client's serialiser chose to escape them.
+    /// </summary>
+    public static string Compact(JsonElement value) => JsonSerializer.Serialize(value, Unescaped);
 }
 
 public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>

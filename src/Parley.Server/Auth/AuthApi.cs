@@ -39,7 +39,7 @@ public static class AuthApi
         var user = new UserRow
         {
             Id = Guid.CreateVersion7().ToString(), Username = r.Username!, Email = Blank(r.Email), Name = r.Name?.Trim(),
-            ProfilePicture = r.ProfilePicture, SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now, UpdatedAt = now,
+            ProfilePicture = Blank(r.ProfilePicture), SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now, UpdatedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, r.Password!);
         var taken = await users.CreateAsync(user, ct);
@@ -60,14 +60,15 @@ public static class AuthApi
         v.Check(!string.IsNullOrEmpty(r.Password), "password", "Password is required");
         if (v.Failed) return v.Result();
 
+        var user = await users.FindByLoginAsync(login!, ct);
+        // Counted per account when there is one, so typing the username one time and the email the next gains nothing.
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        if (throttle.TryAcquire(address, login!) is { } retryAfter)
+        if (throttle.TryAcquire(address, user?.Id ?? login!) is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
             return ApiError.TooMany("Too many login attempts; try again later");
         }
 
-        var user = await users.FindByLoginAsync(login!, ct);
         // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
         var check = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownHash(hasher), r.Password!);
         if (user is null || check == PasswordVerificationResult.Failed)

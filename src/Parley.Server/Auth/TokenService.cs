@@ -51,6 +51,20 @@ public sealed class TokenService
     /// <summary>Null for anything but a well-formed, unexpired HS256 token signed with our key.</summary>
     public TokenClaims? Validate(string token)
     {
+        // A token verified once stays valid until it expires, so repeat requests skip the HMAC and JSON work.
+        // Revocation is not cached here: the security stamp is checked on every request.
+        if (_verified.TryGetValue(token, out var known) && known.ExpiresAt > DateTimeOffset.UtcNow.ToUnixTimeSeconds()) return known.Claims;
+        if (Verify(token) is not { } verified) return null;
+        if (_verified.Count >= MaxCachedTokens) _verified.Clear();
+        _verified[token] = verified;
+        return verified.Claims;
+    }
+
+    private const int MaxCachedTokens = 100_000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (TokenClaims Claims, long ExpiresAt)> _verified = new(StringComparer.Ordinal);
+
+    private (TokenClaims Claims, long ExpiresAt)? Verify(string token)
+    {
         try
         {
             var parts = new JwtParts(token);
@@ -61,10 +75,10 @@ public sealed class TokenService
             }
             using var payload = JsonDocument.Parse(_decoder.Decode(parts, _key, verify: true));
             var root = payload.RootElement;
-            if (!root.TryGetProperty("exp", out _)) return null;
+            if (!root.TryGetProperty("exp", out var exp) || !exp.TryGetInt64(out var expiresAt)) return null;
             if (root.TryGetProperty("sub", out var sub) && sub.ValueKind == JsonValueKind.String &&
                 root.TryGetProperty("sst", out var sst) && sst.ValueKind == JsonValueKind.String)
-                return new TokenClaims(sub.GetString()!, sst.GetString()!);
+                return (new TokenClaims(sub.GetString()!, sst.GetString()!), expiresAt);
             return null;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidTokenPartsException or SignatureVerificationException

@@ -117,6 +117,9 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             }
             else if (target.Role == Roles.Owner)
                 return Failure.Forbidden("The owner's role cannot be changed; the owner can hand over ownership");
+            // As with removal, only the owner acts on another admin (an admin may still step down).
+            else if (target.Role == Roles.Admin && role == Roles.Member && me.Role != Roles.Owner && targetId != callerId)
+                return Failure.Forbidden("Only the owner can demote an admin");
             if (target.Role != role)
             {
                 await ConversationStore.SetRoleAsync(connection, tx, c.Id, targetId, role);
@@ -125,20 +128,29 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
 
-    public async Task<Outcome<ConversationDto?>> RemoveMemberAsync(string callerId, string conversationId, string targetId, CancellationToken ct)
+    public Task<Outcome<ConversationDto?>> RemoveMemberAsync(string callerId, string conversationId, string targetId, CancellationToken ct) =>
+        RemoveMembersAsync(callerId, conversationId, [targetId], ct);
+
+    /// <summary>Removes every target or none (one transaction); the caller, when among them, leaves after the others are gone.</summary>
+    public async Task<Outcome<ConversationDto?>> RemoveMembersAsync(string callerId, string conversationId, IReadOnlyList<string> targetIds, CancellationToken ct)
     {
-        if (targetId == callerId) return await LeaveAsync(callerId, conversationId, ct);
+        var others = targetIds.Where(id => id != callerId).Distinct().ToList();
+        if (others.Count == 0) return await LeaveAsync(callerId, conversationId, ct);
         var result = await AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
         {
-            var members = await ConversationStore.MembersAsync(connection, tx, c.Id);
-            if (members.FirstOrDefault(m => m.UserId == targetId) is not { } target) return Failure.NotFound("Member not found");
-            if (target.Role == Roles.Owner) return Failure.Forbidden("The owner cannot be removed");
-            if (target.Role == Roles.Admin && me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can remove an admin");
-            await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, targetId);
-            await hooks.MemberRemovedAsync(connection, tx, c, callerId, targetId, "removed", events);
+            var members = (await ConversationStore.MembersAsync(connection, tx, c.Id)).ToDictionary(m => m.UserId);
+            foreach (var targetId in others)
+            {
+                if (!members.TryGetValue(targetId, out var target)) return Failure.NotFound("Member not found");
+                if (target.Role == Roles.Owner) return Failure.Forbidden("The owner cannot be removed");
+                if (target.Role == Roles.Admin && me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can remove an admin");
+                await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, targetId);
+                await hooks.MemberRemovedAsync(connection, tx, c, callerId, targetId, "removed", events);
+            }
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
-        return result.Ok ? result.Value : result.Error!;
+        if (!result.Ok) return result.Error!;
+        return targetIds.Contains(callerId) ? await LeaveAsync(callerId, conversationId, ct) : result.Value;
     }
 
     /// <summary>Leaves; when the owner leaves, ownership passes to the oldest admin, else the oldest member.</summary>
@@ -189,7 +201,8 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
     {
         await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, me.UserId);
         var rest = await ConversationStore.MembersAsync(connection, tx, c.Id);
-        if (rest.Count == 0)
+        // An AI conversation has one person; without them only the agent would be left in it.
+        if (rest.Count == 0 || c.Type == ConversationTypes.Ai)
         {
             await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationDeleted, null, me.UserId,

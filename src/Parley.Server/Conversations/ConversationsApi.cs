@@ -110,13 +110,8 @@ public static class ConversationsApi
     {
         var ids = body.Value.Ids();
         if (ids.Count == 0) return Validator.Single("members", "Send members as a list of user ids");
-        Outcome<ConversationDto?> last = (ConversationDto?)null;
-        foreach (var target in ids)
-        {
-            last = await service.RemoveMemberAsync(user.Id(), id, target, ct);
-            if (!last.Ok) return last.Error!.ToResult();
-        }
-        return Ok.With(last.Value, "Members removed successfully");
+        if (ids.Count > 500) return Validator.Single("members", "At most 500 members at once");
+        return (await service.RemoveMembersAsync(user.Id(), id, ids, ct)).ToResult(c => Ok.With(c, "Members removed successfully"));
     }
 
     private static async Task<IResult> RemoveMember(string id, string userId, ClaimsPrincipal user, ConversationService service, CancellationToken ct) =>

@@ -28,7 +28,7 @@ public sealed class Db : IAsyncDisposable
             SQLitePCL.Batteries_V2.Init();
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
-            _sqliteWriter = new SqliteWriter(ct => OpenAsync(ct));
+            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct));
         }
     }
 

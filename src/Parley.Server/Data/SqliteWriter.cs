@@ -16,8 +16,11 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly Task _loop;
 
-    public SqliteWriter(Func<CancellationToken, Task<DbConnection>> open)
+    private readonly string _connectionString;
+
+    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open)
     {
+        _connectionString = connectionString;
         _open = open;
         _loop = Task.Run(RunAsync);
     }
@@ -73,7 +76,9 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-        SqliteConnection.ClearAllPools();
+        // Only this database's pool: other servers in the same process (test classes) keep theirs, and their WAL files.
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
     }
 
     private abstract class WriteJob

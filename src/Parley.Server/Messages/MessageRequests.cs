@@ -44,7 +44,7 @@ public sealed record SendMessageRequest(
         string? payload = null;
         if (hasPayload)
         {
-            payload = JsonSerializer.Serialize(Payload!.Value);
+            payload = JsonSetup.Compact(Payload!.Value);
             if (System.Text.Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
                 return Failure.TooLarge($"payload must be at most {MaxPayloadBytes / 1024} KiB of JSON");
         }

@@ -26,7 +26,7 @@ public sealed partial record SendNotificationRequest(string? UserId, string? Mes
         if (Data is { ValueKind: not JsonValueKind.Null } data)
         {
             if (data.ValueKind != JsonValueKind.Object) v.Add("data", "data must be a JSON object");
-            else v.Check(Encoding.UTF8.GetByteCount(data.GetRawText()) <= MaxDataBytes, "data", $"data must be at most {MaxDataBytes:N0} bytes of JSON");
+            else v.Check(Encoding.UTF8.GetByteCount(JsonSetup.Compact(data)) <= MaxDataBytes, "data", $"data must be at most {MaxDataBytes:N0} bytes of JSON");
         }
         if (v.Failed) return v.ToFailure();
         return new SendNotification(UserId?.Trim() ?? callerId, type, message!, Data is { ValueKind: JsonValueKind.Object } ? Data : null);

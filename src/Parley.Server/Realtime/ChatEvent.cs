@@ -3,9 +3,16 @@ namespace Parley.Server.Realtime;
 /// <summary>
 /// One change worth telling clients about, as stored in the event log. A conversation event reaches the
 /// conversation's current members; a personal event (UserId set) reaches that user only. Data is the
-/// payload's JSON, serialised once when the event is appended.
+/// payload's JSON, serialised once when the event is appended. Ephemeral events (typing, presence) have
+/// Cursor 0 and are never stored.
 /// </summary>
-public sealed record ChatEvent(long Cursor, string Type, string? ConversationId, string? UserId, long CreatedAt, ReadOnlyMemory<byte> Data);
+public sealed record ChatEvent(long Cursor, string Type, string? ConversationId, string? UserId, long CreatedAt, ReadOnlyMemory<byte> Data)
+{
+    /// <summary>A conversation event that skips this member (typing goes to the others only).</summary>
+    public string? ExceptUserId { get; init; }
+
+    public bool IsEphemeral => Cursor == 0;
+}
 
 public static class EventTypes
 {

@@ -15,6 +15,10 @@ public static partial class UserRules
         v.Check(UsernamePattern().IsMatch(username), "username", "Username must be 3-32 characters of letters, digits, '_', '.' or '-'");
     }
 
+    /// <summary>Usernames people cannot take: the assistant agent's, and the one deleted accounts show.</summary>
+    public static bool IsReserved(string username) =>
+        UserStore.Key(username) is Agents.AgentDirectory.AssistantUsername or "deleted";
+
     public static void Email(Validator v, string? email)
     {
         if (email is null) return;

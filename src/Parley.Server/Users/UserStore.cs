@@ -54,10 +54,18 @@ public sealed class UserStore(Db db)
         return taken;
     }
 
+    /// <summary>What stops <paramref name="user"/> from being saved: taken fields, and for people the names the system keeps for itself.</summary>
+    private async Task<List<string>> ClashesAsync(DbConnection connection, DbTransaction tx, UserRow user, string? exceptId)
+    {
+        var taken = await TakenAsync(connection, tx, user.Username, user.Email, exceptId);
+        if (user.Kind == UserKinds.Human && UserRules.IsReserved(user.Username) && !taken.Contains("username")) taken.Insert(0, "username");
+        return taken;
+    }
+
     /// <summary>Inserts the user unless the username or email is taken; returns the fields that clashed.</summary>
     public Task<List<string>> CreateAsync(UserRow user, CancellationToken ct = default) => db.WriteAsync(async (connection, tx) =>
     {
-        var taken = await TakenAsync(connection, tx, user.Username, user.Email, null);
+        var taken = await ClashesAsync(connection, tx, user, null);
         if (taken.Count > 0) return taken;
         await connection.ExecuteAsync(
             """
@@ -74,7 +82,7 @@ public sealed class UserStore(Db db)
 
     public async Task<(IReadOnlyList<UserRow> Users, long Total)> SearchAsync(string? search, Paging paging, CancellationToken ct = default)
     {
-        var prefix = string.IsNullOrWhiteSpace(search) ? null : Key(search).Replace("%", "").Replace("_", "\\_") + "%";
+        var prefix = string.IsNullOrWhiteSpace(search) ? null : Like.Prefix(Key(search));
         const string where = """
             WHERE deleted_at IS NULL AND kind = 'human'
               AND (@prefix IS NULL OR username_key LIKE @prefix ESCAPE '\' OR lower(name) LIKE @prefix ESCAPE '\')
@@ -89,7 +97,7 @@ public sealed class UserStore(Db db)
 
     public Task<List<string>> UpdateAsync(UserRow user, bool stampChanged, CancellationToken ct = default) => db.WriteAsync(async (connection, tx) =>
     {
-        var taken = await TakenAsync(connection, tx, user.Username, user.Email, user.Id);
+        var taken = await ClashesAsync(connection, tx, user, user.Id);
         if (taken.Count > 0) return taken;
         await connection.ExecuteAsync(
             """

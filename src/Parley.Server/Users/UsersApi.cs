@@ -40,9 +40,13 @@ public static class UsersApi
         return row is null ? ApiError.NotFound("User not found") : Ok.With(UserDto.From(row, presence.StatusOf(row, user.Id())), "User retrieved successfully");
     }
 
+    /// <summary>"me" stands for the caller's own id on every /users/{id} route.</summary>
+    private static string Resolve(string id, ClaimsPrincipal user) => id == "me" ? user.Id() : id;
+
     private static async Task<IResult> Update(string id, Body<UpdateUserRequest> body, ClaimsPrincipal user, UserStore users,
         IPasswordHasher<UserRow> hasher, UserStamps stamps, TokenService tokens, PresenceTracker presence, CancellationToken ct)
     {
+        id = Resolve(id, user);
         if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only change your own profile");
         var r = body.Value;
         var v = new Validator();
@@ -55,10 +59,13 @@ public static class UsersApi
 
         var row = await users.GetAsync(id, ct);
         if (row is null || row.IsDeleted) return ApiError.NotFound("User not found");
+        // currentPassword is optional (seed 002 clients never send it), but when sent it must be right.
+        if (!string.IsNullOrEmpty(r.CurrentPassword) && hasher.VerifyHashedPassword(row, row.PasswordHash, r.CurrentPassword) == PasswordVerificationResult.Failed)
+            return Validator.Single("currentPassword", "Current password is incorrect");
         row.Username = r.Username ?? row.Username;
         row.Email = r.Email is null ? row.Email : AuthApi.Blank(r.Email);
         row.Name = r.Name?.Trim() ?? row.Name;
-        row.ProfilePicture = r.ProfilePicture ?? row.ProfilePicture;
+        row.ProfilePicture = r.ProfilePicture is null ? row.ProfilePicture : AuthApi.Blank(r.ProfilePicture);
         var passwordChanged = r.Password is not null;
         if (passwordChanged)
         {
@@ -80,6 +87,7 @@ public static class UsersApi
     private static async Task<IResult> Delete(string id, ClaimsPrincipal user, UserStore users, ConversationService conversations,
         UserStamps stamps, Db db, IEventBus bus, CancellationToken ct)
     {
+        id = Resolve(id, user);
         if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only delete your own account");
         var events = new List<ChatEvent>();
         await db.WriteAsync(async (connection, tx) =>

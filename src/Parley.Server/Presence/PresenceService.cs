@@ -1,0 +1,88 @@
+using Dapper;
+using Parley.Server.Api;
+using Parley.Server.Data;
+using Parley.Server.Realtime;
+using Parley.Server.Users;
+
+namespace Parley.Server.Presence;
+
+public sealed record StatusDto(string UserId, string Status, DateTimeOffset? LastSeenAt, bool Online);
+
+public sealed record PresencePayload(string? ConversationId, string UserId, string Status, DateTimeOffset? LastSeenAt);
+
+/// <summary>
+/// Presence from sockets and manual statuses. Every change others can see is published as an ephemeral
+/// <c>presence</c> event to each user who shares a conversation with the user, and to nobody else.
+/// </summary>
+public sealed partial class PresenceService(PresenceTracker tracker, UserStore users, Db db, IEventBus bus, ILogger<PresenceService> logger)
+{
+    private const string Others = "";
+
+    public async Task ConnectedAsync(string userId)
+    {
+        if (!tracker.Connected(userId)) return;
+        if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user);
+    }
+
+    public void Disconnected(string userId) => tracker.Disconnected(userId, () => _ = WentOfflineAsync(userId));
+
+    private async Task WentOfflineAsync(string userId)
+    {
+        try
+        {
+            // While invisible, the last-seen time is not moved: it would tell others when the user was around.
+            await using (var connection = await db.OpenAsync())
+                await connection.ExecuteAsync("UPDATE users SET last_seen_at = @now WHERE id = @userId AND (status IS NULL OR status <> 'invisible')",
+                    new { userId, now = Clock.NowMs() });
+            if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user);
+        }
+        catch (Exception e)
+        {
+            LogOfflineFailed(logger, e, userId);
+        }
+    }
+
+    public async Task<Outcome<StatusDto>> SetStatusAsync(string callerId, StatusRequest request, CancellationToken ct)
+    {
+        if (request.UserId is { Length: > 0 } target && target != callerId)
+            return Failure.Forbidden("You can only set your own status");
+        var status = StatusRules.Normalize(request.Status);
+        if (!status.Ok) return status.Error!;
+        if (await users.GetAsync(callerId, ct) is not { IsDeleted: false } user) return Failure.UserNotFound;
+        var before = tracker.StatusOf(user, Others);
+        user.Status = status.Value;
+        await users.SetStatusAsync(callerId, user.Status, ct);
+        if (tracker.StatusOf(user, Others) != before) await PublishAsync(user, ct);
+        return View(user, callerId);
+    }
+
+    public async Task<Outcome<StatusDto>> GetAsync(string userId, string viewerId, CancellationToken ct) =>
+        await users.GetAsync(userId, ct) is { } user ? View(user, viewerId) : Failure.UserNotFound;
+
+    private StatusDto View(UserRow user, string viewerId)
+    {
+        var status = tracker.StatusOf(user, viewerId);
+        var online = !user.IsDeleted && tracker.IsOnline(user.Id) && (user.Id == viewerId || status != "offline");
+        return new StatusDto(user.Id, status, Clock.ToTime(user.LastSeenAt), online);
+    }
+
+    private async Task PublishAsync(UserRow user, CancellationToken ct = default)
+    {
+        IEnumerable<string> audience;
+        await using (var connection = await db.OpenAsync(ct))
+            audience = await connection.QueryAsync<string>(
+                """
+                SELECT DISTINCT o.user_id FROM members me
+                JOIN members o ON o.conversation_id = me.conversation_id
+                JOIN conversations c ON c.id = me.conversation_id
+                WHERE me.user_id = @userId AND o.user_id <> @userId AND c.deleted_at IS NULL
+                """, new { userId = user.Id });
+        var data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new PresencePayload(null, user.Id, tracker.StatusOf(user, Others), Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
+        var now = Clock.NowMs();
+        await bus.PublishAsync([.. audience.Select(id => new ChatEvent(0, EventTypes.Presence, null, id, now, data))], ct);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Marking user {UserId} offline failed")]
+    private static partial void LogOfflineFailed(ILogger logger, Exception error, string userId);
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Parley.Server.Api;
+using Parley.Server.Data;
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Presence;
+
+public sealed record TypingRequest(string? ConversationId);
+
+public sealed record TypingPayload(string ConversationId, string UserId, bool IsTyping);
+
+/// <summary>
+/// Who is typing where. Ephemeral: published on the bus (never stored) to the conversation's other members.
+/// A start that is not refreshed within <see cref="GatewayOptions.TypingTimeout"/> ends with a stop, and so
+/// does the socket that started it closing.
+/// </summary>
+public sealed partial class TypingTracker(MembershipCache members, IEventBus bus, IOptions<GatewayOptions> options, TimeProvider time,
+    ILogger<TypingTracker> logger)
+{
+    private sealed record Typing(ITimer Timer, string ConnectionId);
+
+    private readonly Dictionary<(string ConversationId, string UserId), Typing> _active = [];
+    private readonly Lock _gate = new();
+
+    public async Task<Outcome<TypingPayload>> StartAsync(string userId, string connectionId, string? conversationId, CancellationToken ct)
+    {
+        if (await CheckAsync(userId, conversationId, ct) is { } failure) return failure;
+        var key = (conversationId!, userId);
+        lock (_gate)
+        {
+            if (_active.Remove(key, out var previous)) previous.Timer.Dispose();
+            Typing? typing = null;
+            var timer = time.CreateTimer(_ => _ = ExpireAsync(key, typing!), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _active[key] = typing = new Typing(timer, connectionId);
+            timer.Change(options.Value.TypingTimeout, Timeout.InfiniteTimeSpan);
+        }
+        return await PublishAsync(key, true, ct);
+    }
+
+    public async Task<Outcome<TypingPayload>> StopAsync(string userId, string? conversationId, CancellationToken ct)
+    {
+        if (await CheckAsync(userId, conversationId, ct) is { } failure) return failure;
+        var key = (conversationId!, userId);
+        return Forget(key, _ => true) ? await PublishAsync(key, false, ct) : new TypingPayload(key.Item1, userId, false);
+    }
+
+    /// <summary>Stops whatever the closed socket was typing.</summary>
+    public async Task DisconnectedAsync(string connectionId)
+    {
+        List<(string, string)> keys;
+        lock (_gate) keys = [.. _active.Where(a => a.Value.ConnectionId == connectionId).Select(a => a.Key)];
+        foreach (var key in keys)
+            if (Forget(key, t => t.ConnectionId == connectionId)) await PublishSafelyAsync(key);
+    }
+
+    private async Task ExpireAsync((string, string) key, Typing expired)
+    {
+        // A refreshed start has a new timer: the old one firing late must not end it.
+        if (Forget(key, t => ReferenceEquals(t, expired))) await PublishSafelyAsync(key);
+    }
+
+    private bool Forget((string, string) key, Func<Typing, bool> matches)
+    {
+        lock (_gate)
+        {
+            if (!_active.TryGetValue(key, out var typing) || !matches(typing)) return false;
+            _active.Remove(key);
+            typing.Timer.Dispose();
+            return true;
+        }
+    }
+
+    private async Task<Failure?> CheckAsync(string userId, string? conversationId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(conversationId)) return Failure.Invalid("conversationId", "conversationId is required");
+        return (await members.GetAsync(conversationId, ct)).Contains(userId) ? null : Failure.ConversationNotFound;
+    }
+
+    private async Task<TypingPayload> PublishAsync((string ConversationId, string UserId) key, bool isTyping, CancellationToken ct)
+    {
+        var payload = new TypingPayload(key.ConversationId, key.UserId, isTyping);
+        var data = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSetup.Default);
+        await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = key.UserId }], ct);
+        return payload;
+    }
+
+    private async Task PublishSafelyAsync((string, string) key)
+    {
+        try { await PublishAsync(key, false, CancellationToken.None); }
+        catch (Exception e) { LogStopFailed(logger, e); }
+    }
+
+    [LoggerMessage(LogLevel.Error, "Publishing a typing stop failed")]
+    private static partial void LogStopFailed(ILogger logger, Exception error);
+}

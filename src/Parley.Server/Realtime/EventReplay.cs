@@ -1,0 +1,72 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Parley.Server.Data;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>What a user missed since a cursor; Gap when part of it has expired (the client refetches instead).</summary>
+public sealed record ReplayPage(IReadOnlyList<ChatEvent> Events, long Cursor, bool HasMore, bool Gap, long ExpiredThrough);
+
+/// <summary>
+/// Reads the event log for resume and sync. A user's events are their personal ones plus those of the
+/// conversations they are in now, from when they joined: the same audience live fan-out uses.
+/// </summary>
+public sealed class EventReplay(Db db, IOptions<GatewayOptions> options)
+{
+    private const string Columns = "e.id, e.type, e.conversation_id, e.user_id, e.data, e.created_at";
+
+    public async Task<long> HeadAsync(CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await HeadAsync(connection);
+    }
+
+    public async Task<ReplayPage> SinceAsync(string userId, long since, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var expired = await ExpiredThroughAsync(connection);
+        if (since < expired) return new ReplayPage([], await HeadAsync(connection), false, true, expired);
+        var rows = (await connection.QueryAsync<EventRow>(
+            $"""
+            SELECT * FROM (SELECT {Columns} FROM events e
+                WHERE e.user_id = @userId AND e.conversation_id IS NULL AND e.id > @since ORDER BY e.id LIMIT @take) personal
+            UNION ALL
+            SELECT * FROM (SELECT {Columns} FROM events e
+                JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = @userId
+                WHERE e.id > @since AND e.created_at >= m.joined_at ORDER BY e.id LIMIT @take) shared
+            ORDER BY id LIMIT @take
+            """, new { userId, since, take = limit + 1 })).AsList();
+        var events = rows.Take(limit).Select(r => r.ToEvent()).ToList();
+        return new ReplayPage(events, events.Count > 0 ? events[^1].Cursor : since, rows.Count > limit, false, expired);
+    }
+
+    /// <summary>The newest cursor that has expired: pruned already, or older than the retention window.</summary>
+    private async Task<long> ExpiredThroughAsync(DbConnection connection) =>
+        await connection.ExecuteScalarAsync<long?>(
+            """
+            SELECT MAX(x) FROM (
+                SELECT pruned_through AS x FROM event_retention
+                UNION ALL SELECT MAX(id) AS x FROM events WHERE created_at < @cutoff) t
+            """, new { cutoff = Cutoff(options.Value) }) ?? 0;
+
+    /// <summary>The newest cursor, also when pruning has emptied the log (else a client would be sent back to 0, a gap forever).</summary>
+    private static async Task<long> HeadAsync(DbConnection connection) =>
+        await connection.ExecuteScalarAsync<long?>(
+            "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM events UNION ALL SELECT pruned_through AS x FROM event_retention) t") ?? 0;
+
+    public static long Cutoff(GatewayOptions options) => Clock.NowMs() - (long)options.EventRetention.TotalMilliseconds;
+
+    private sealed class EventRow
+    {
+        public long Id { get; set; }
+        public string Type { get; set; } = "";
+        public string? ConversationId { get; set; }
+        public string? UserId { get; set; }
+        public string Data { get; set; } = "{}";
+        public long CreatedAt { get; set; }
+
+        public ChatEvent ToEvent() => new(Id, Type, ConversationId, UserId, CreatedAt, Encoding.UTF8.GetBytes(Data));
+    }
+}

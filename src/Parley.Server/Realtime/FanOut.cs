@@ -1,0 +1,54 @@
+namespace Parley.Server.Realtime;
+
+/// <summary>
+/// Delivers every event from the bus to this node's sockets: conversation events to the current members
+/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. The frame is
+/// serialised once, on the first local recipient, and the same bytes are queued for all of them.
+/// </summary>
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, ILogger<FanOut> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        bus.Subscribe(DeliverAsync);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async ValueTask DeliverAsync(ChatEvent e)
+    {
+        var changed = MembershipCache.ChangedConversation(e);
+        // A deletion still reaches the members it is about; every other membership change is read fresh first.
+        if (changed is not null && e.Type != EventTypes.ConversationDeleted) members.Invalidate(changed);
+        try
+        {
+            OutFrame? frame = null;
+            if (e.ConversationId is { } conversationId)
+            {
+                foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
+                    if (userId != e.ExceptUserId) Send(userId, e, ref frame);
+            }
+            else if (e.UserId is { } userId) Send(userId, e, ref frame);
+        }
+        catch (Exception error)
+        {
+            // The change is committed; a client that missed it catches up with resume.
+            LogFailed(logger, error, e.Type, e.Cursor);
+        }
+        finally
+        {
+            if (changed is not null && e.Type == EventTypes.ConversationDeleted) members.Invalidate(changed);
+        }
+    }
+
+    private void Send(string userId, ChatEvent e, ref OutFrame? frame)
+    {
+        var connections = registry.Of(userId);
+        if (connections.IsEmpty) return;
+        frame ??= Frames.Event(e);
+        foreach (var connection in connections) connection.Enqueue(frame.Value);
+    }
+
+    [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]
+    private static partial void LogFailed(ILogger logger, Exception error, string type, long cursor);
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Parley.Server.Api;
+
+namespace Parley.Server.Realtime;
+
+/// <summary>Answers one client request; the outcome becomes the ack (<c>ok:true</c> with data, or <c>ok:false</c> with the error).</summary>
+public delegate ValueTask<Outcome<object?>> GatewayHandler(GatewayCall call, CancellationToken ct);
+
+/// <summary>The request types the gateway answers, by name. Features add theirs with <see cref="GatewayRequests.AddGatewayRequest"/>.</summary>
+public sealed class GatewayRequestTable
+{
+    private readonly Dictionary<string, GatewayHandler> _handlers = new(StringComparer.Ordinal);
+
+    public GatewayRequestTable Map(string type, GatewayHandler handler)
+    {
+        _handlers[type] = handler;
+        return this;
+    }
+
+    public bool TryGet(string type, out GatewayHandler handler) => _handlers.TryGetValue(type, out handler!);
+
+    public IReadOnlyCollection<string> Types => _handlers.Keys;
+}
+
+public static class GatewayRequests
+{
+    /// <summary>The hook for a feature's socket requests: one line per request type, e.g.
+    /// <c>services.AddGatewayRequest(RequestTypes.MessageSend, MessageRequests.SendAsync)</c>.</summary>
+    public static IServiceCollection AddGatewayRequest(this IServiceCollection services, string type, GatewayHandler handler) =>
+        services.Configure<GatewayRequestTable>(table => table.Map(type, handler));
+
+    /// <summary>A service outcome as an ack outcome.</summary>
+    public static Outcome<object?> Boxed<T>(this Outcome<T> outcome) => outcome.Ok ? outcome.Value : outcome.Error!;
+}
+
+/// <summary>Client request names (DESIGN.md "Real-time gateway").</summary>
+public static class RequestTypes
+{
+    public const string Auth = "auth";
+    public const string Ping = "ping";
+    public const string Resume = "resume";
+    public const string TypingStart = "typing:start";
+    public const string TypingStop = "typing:stop";
+    public const string PresenceSet = "presence:set";
+    public const string ConversationCreate = "conversation:create";
+    public const string MessageSend = "message:send";
+    public const string MessageEdit = "message:edit";
+    public const string MessageDelete = "message:delete";
+    public const string MessageRead = "message:read";
+    public const string MessagesGet = "messages:get";
+}
+
+/// <summary>One request being answered: who asked, on which socket, and its data (valid only during the call).</summary>
+public sealed class GatewayCall(GatewayConnection connection, string type, JsonElement data, IServiceProvider services)
+{
+    private Action? _afterAck;
+
+    public string UserId => connection.UserId;
+    public GatewayConnection Connection => connection;
+    public string Type => type;
+    public JsonElement Data => data;
+    public IServiceProvider Services => services;
+
+    public T Get<T>() where T : notnull => services.GetRequiredService<T>();
+
+    /// <summary>The data read like a REST body (<see cref="Body{T}"/>: snake_case accepted, wrong types are a 400 naming the field).</summary>
+    public Outcome<T> Bind<T>() where T : class
+    {
+        if (data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return Body<T>.Read(new JsonObject(), JsonSetup.Default);
+        if (data.ValueKind != JsonValueKind.Object) return Failure.BadRequest("data must be a JSON object");
+        return Body<T>.Read(JsonObject.Create(data)!, JsonSetup.Default);
+    }
+
+    /// <summary>Runs after the ack is queued, whatever the outcome (resume releases held live events here).</summary>
+    public void AfterAck(Action action) => _afterAck += action;
+
+    internal void Acked() => _afterAck?.Invoke();
+}
