@@ -49,46 +49,95 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
     }
 
     [Fact]
-    public async Task The_answer_streams_in_order_into_the_stored_message()
+    public async Task The_answer_streams_live_into_a_socket_and_into_the_stored_message()
     {
         var alice = await app.UserAsync("alice");
+        var agentId = await alice.AgentIdAsync();
         var id = await alice.AiConversationAsync();
-        var script = app.Fake.On("stream-1", new FakeAnswer { Chunks = ["Hel", "lo, ", "wor", "ld!"], PauseAfter = 2, TotalTokens = 42 });
+        await using var socket = await alice.OnlineAsync();
+        var script = app.Fake.On("stream-1", new FakeAnswer { Chunks = ["Hel", "lo, ", "wor", "ld!"], TotalTokens = 42 });
+        var gate = script.PauseBefore(2);
 
-        var question = await alice.SendAsync(id, "stream-1: say hello");
-        // The answer exists at once and grows: half of it is stored while the provider still holds the rest back.
-        var partial = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Hello, ");
+        var sent = await socket.RequestAsync("message:send", new { conversationId = id, content = "stream-1: say hello" });
+        Assert.True(sent.GetProperty("ok").GetBoolean(), sent.ToString());
+        var question = sent.Data();
+        // The answer exists at once, empty and streaming, and the agent is typing.
+        var created = (await socket.NextAsync(f => f.Is("message:new", id) && f.Data().GetProperty("message").Str("senderId") == agentId))
+            .Data().GetProperty("message");
+        Assert.Equal("", created.Str("content"));
+        Assert.True(created.IsStreaming());
+        Assert.Equal(question.Str("id"), created.Str("replyToId"));
+        var typing = (await socket.EventAsync("typing", id)).Data();
+        Assert.Equal(agentId, typing.Str("userId"));
+        Assert.True(typing.GetProperty("isTyping").GetBoolean());
+
+        // Half the answer reaches the socket, and the stored message, while the provider holds the rest back.
+        var deltas = new List<JsonElement>();
+        while (AgentSteps.Assemble(deltas) != "Hello, ") deltas.Add((await socket.EventAsync("message:delta", id)).Data());
+        var partial = (await alice.GetAsync($"/api/conversations/{id}/messages/{created.Str("id")}")).Expect(200);
+        Assert.Equal("Hello, ", partial.Str("content"));
         Assert.True(partial.IsStreaming());
-        Assert.Equal("streaming", partial.Status());
-        script.Resume.SetResult();
+        gate.SetResult();
+
+        JsonElement frame;
+        while ((frame = await socket.NextAsync(f => f.Is("message:delta", id) || f.Is("message:updated", id))).Type() == "message:delta")
+            deltas.Add(frame.Data());
+        Assert.True(deltas.Count >= 2, $"expected the answer in at least two deltas, got {deltas.Count}");
+        Assert.All(deltas, d => Assert.Equal(created.Str("id"), d.Str("messageId")));
+        Assert.All(deltas, d => Assert.Equal(created.Seq(), d.Seq()));
+        Assert.Equal("Hello, world!", AgentSteps.Assemble(deltas));
+        var final = frame.Data().GetProperty("message");
+        Assert.Equal("Hello, world!", final.Str("content"));
+        Assert.Equal("complete", final.Status());
+        Assert.False(final.IsStreaming());
+        Assert.False((await socket.EventAsync("typing", id)).Data().GetProperty("isTyping").GetBoolean());
 
         var answer = await alice.AnswerAsync(id, question.Str("id"));
         Assert.Equal("Hello, world!", answer.Str("content"));
-        Assert.Equal("complete", answer.Status());
-        Assert.False(answer.IsStreaming());
         Assert.Equal(alice.Id, answer.GetProperty("payload").Str("requestedBy"));
         Assert.Equal("parley-assistant", answer.GetProperty("sender").Str("username"));
-        Assert.Equal("text", answer.Str("type"));
         Assert.Equal(question.Seq() + 1, answer.Seq());
-
-        // The log holds what a live socket saw: the empty message, deltas at growing offsets, then the final text.
-        var events = (await app.EventsAsync(id)).SkipWhile(e => e.Type != "message:new" || e.Data.GetProperty("message").Str("id") != question.Str("id"))
-            .Skip(1).ToList();
-        Assert.Equal("message:new", events[0].Type);
-        var created = events[0].Data.GetProperty("message");
-        Assert.Equal(answer.Str("id"), created.Str("id"));
-        Assert.Equal("", created.Str("content"));
-        Assert.True(created.IsStreaming());
-        var deltas = events.Skip(1).TakeWhile(e => e.Type == "message:delta").Select(e => e.Data).ToList();
-        Assert.True(deltas.Count >= 2, $"expected the answer in at least two deltas, got {deltas.Count}");
-        Assert.All(deltas, d => Assert.Equal(answer.Str("id"), d.Str("messageId")));
-        Assert.All(deltas, d => Assert.Equal(id, d.Str("conversationId")));
-        Assert.Equal("Hello, world!", AgentSteps.Assemble(deltas));
-        var final = Assert.Single(events.Skip(1 + deltas.Count));
-        Assert.Equal("message:updated", final.Type);
-        Assert.Equal("Hello, world!", final.Data.GetProperty("message").Str("content"));
-        Assert.Equal("complete", final.Data.GetProperty("message").Status());
         Assert.Equal(42, await app.ScalarAsync("SELECT tokens FROM agent_replies WHERE message_id = @id", new { id = answer.Str("id") }));
+        // The log holds the same story for clients that were away: the empty message, the deltas, the final text.
+        var logged = (await app.EventsAsync(id)).SkipWhile(e => !(e.Type == "message:new" && e.Data.GetProperty("message").Str("id") == answer.Str("id"))).ToList();
+        Assert.Equal(["message:new", .. deltas.Select(_ => "message:delta"), "message:updated"], logged.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task A_client_that_reconnects_mid_answer_catches_up_with_resume()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("resume-1", new FakeAnswer { Chunks = ["First part. ", "Second part. ", "Third part."] });
+        var (second, third) = (script.PauseBefore(1), script.PauseBefore(2));
+        var first = await alice.OnlineAsync();
+        var question = await alice.SendAsync(id, "resume-1 go");
+        var delta = await first.EventAsync("message:delta", id);
+        Assert.Equal(0, delta.Data().GetProperty("offset").GetInt32());
+        Assert.Equal("First part. ", delta.Data().Str("text"));
+        var seen = delta.Cursor();
+        first.Abort(); // like a phone losing its network
+        await first.DisposeAsync();
+
+        // More of the answer is written while the client is away; the answer is still streaming when it comes back.
+        second.SetResult();
+        await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "First part. Second part. ");
+        await using var again = await alice.OnlineAsync();
+        var (ack, replayed) = await again.ExchangeAsync("resume", new { since = seen });
+        Assert.True(ack.GetProperty("ok").GetBoolean(), ack.ToString());
+        var missed = replayed.Where(f => f.Is("message:delta", id)).Select(f => f.Data()).ToList();
+        Assert.Equal("First part. Second part. ", AgentSteps.Assemble(missed, "First part. "));
+
+        // Then it goes on live, without repeats: every delta starts where the text so far ends.
+        third.SetResult();
+        var live = new List<JsonElement>();
+        JsonElement frame;
+        while ((frame = await again.NextAsync(f => f.Is("message:delta", id) || f.Is("message:updated", id))).Type() == "message:delta")
+            live.Add(frame.Data());
+        var full = AgentSteps.Assemble(live, "First part. Second part. ");
+        Assert.Equal("First part. Second part. Third part.", full);
+        Assert.Equal(full, frame.Data().GetProperty("message").Str("content"));
+        Assert.Equal(full, (await alice.AnswerAsync(id, question.Str("id"))).Str("content"));
     }
 
     [Fact]
@@ -140,6 +189,7 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
         var id = await alice.AiConversationAsync();
+        await using var socket = await alice.OnlineAsync();
         var script = app.Fake.On("long story", FakeAnswer.Hang("Once upon", " a time"));
         var question = await alice.SendAsync(id, "tell me a long story");
         var streaming = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Once upon a time");
@@ -152,6 +202,8 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
         Assert.Equal("stopped", stopped.Status());
         Assert.False(stopped.IsStreaming());
         await script.Aborted.Task.WaitAsync(AgentSteps.Patience); // the provider call was cancelled, not left running
+        Assert.EndsWith("(stopped)", (await socket.EventAsync("message:updated", id)).Data().GetProperty("message").Str("content"));
+        await socket.NextAsync(f => f.Is("typing", id) && !f.Data().GetProperty("isTyping").GetBoolean());
 
         var again = await alice.PostAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}/stop");
         Assert.Equal("The answer had already finished", again.Root.Str("message"));
@@ -164,12 +216,15 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
     {
         var alice = await app.UserAsync("alice");
         var id = await alice.AiConversationAsync();
+        await using var socket = await alice.OnlineAsync();
         var script = app.Fake.On("endless", FakeAnswer.Hang("Let me think"));
         var question = await alice.SendAsync(id, "endless question");
         var streaming = await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "Let me think");
 
-        (await alice.DeleteAsync($"/api/conversations/{id}/messages/{streaming.Str("id")}")).Expect(200);
+        var deleted = await socket.RequestAsync("message:delete", new { messageId = streaming.Str("id") });
+        Assert.True(deleted.GetProperty("ok").GetBoolean(), deleted.ToString());
         await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
+        await socket.NextAsync(f => f.Is("typing", id) && !f.Data().GetProperty("isTyping").GetBoolean());
         var deadline = DateTime.UtcNow + AgentSteps.Patience;
         while (await app.ScalarAsync("SELECT COUNT(*) FROM agent_replies WHERE message_id = @id AND status = 'deleted'", new { id = streaming.Str("id") }) == 0)
         {
@@ -230,8 +285,14 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
         var streaming = await bob.AnswerWhereAsync(group, question.Str("id"), m => m.Str("content") == "Working");
 
         (await carol.PostAsync($"/api/conversations/{group}/messages/{streaming.Str("id")}/stop")).ExpectError(403, "forbidden");
-        var stopped = (await bob.PostAsync($"/api/conversations/{group}/messages/{streaming.Str("id")}/stop")).Expect(200);
-        Assert.Equal("Working\n\n(stopped)", stopped.Str("content"));
+        // Over the socket too: message:stop {messageId}.
+        await using var socket = await bob.OnlineAsync();
+        var missing = await socket.RequestAsync("message:stop", new { });
+        Assert.Equal("validation_failed", missing.GetProperty("error").Str("code"));
+        var stop = await socket.RequestAsync("message:stop", new { messageId = streaming.Str("id") });
+        Assert.True(stop.GetProperty("ok").GetBoolean(), stop.ToString());
+        Assert.Equal("Working\n\n(stopped)", stop.Data().Str("content"));
+        Assert.Equal("stopped", stop.Data().Status());
         await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
     }
 

@@ -39,9 +39,6 @@ public sealed record AgentError(string Code, [property: JsonIgnore(Condition = J
 /// </summary>
 public sealed record MessageDeltaEvent(string ConversationId, string MessageId, long Seq, int Offset, string Text);
 
-/// <summary>Ephemeral like a person's typing: {conversationId, userId, isTyping}.</summary>
-public sealed record AgentTypingEvent(string ConversationId, string UserId, bool IsTyping);
-
 /// <summary>A person's message the agent should answer.</summary>
 /// <param name="RetryAfter">Set when the asker is over the per-minute limit: the agent says so instead of answering.</param>
 public sealed record ReplyJob(string ConversationId, string ConversationType, string TriggerMessageId, long TriggerSeq, string RequesterId,

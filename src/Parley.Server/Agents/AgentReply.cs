@@ -6,6 +6,7 @@ using System.Threading.Channels;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Presence;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Agents;
@@ -146,13 +147,14 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
         }
     }
 
-    /// <summary>Typing is ephemeral, like a person's: published on the bus with cursor 0, never stored.</summary>
+    /// <summary>Typing is ephemeral, like a person's (see <see cref="TypingTracker"/>): published on the bus with cursor 0, never stored.</summary>
     private async Task TypingAsync(bool isTyping)
     {
         try
         {
-            var data = JsonSerializer.SerializeToUtf8Bytes(new AgentTypingEvent(message.ConversationId, message.SenderId, isTyping), JsonSetup.Default);
-            await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, message.ConversationId, null, Clock.NowMs(), data)], CancellationToken.None);
+            var data = JsonSerializer.SerializeToUtf8Bytes(new TypingPayload(message.ConversationId, message.SenderId, isTyping), JsonSetup.Default);
+            await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, message.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = message.SenderId }],
+                CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -39,15 +39,16 @@ public sealed partial class AgentResponder(AgentDirectory directory, AgentStore 
     /// Stops a streaming answer: the asker, or an owner/admin of the group, may. Asks the node running it (maybe this
     /// one) through the bus and waits a little for it to end here. True when it was still streaming.
     /// </summary>
-    public async Task<Outcome<bool>> StopAsync(string callerId, string conversationId, string messageId, CancellationToken ct)
+    public async Task<Outcome<bool>> StopAsync(string callerId, string? conversationId, string messageId, CancellationToken ct)
     {
-        if (await conversations.GetForMemberAsync(conversationId, callerId, ct) is not { } found) return Failure.ConversationNotFound;
-        if (await store.ReplyAsync(messageId, ct) is not { } reply || reply.ConversationId != conversationId) return Failure.MessageNotFound;
+        if (await store.ReplyAsync(messageId, ct) is not { } reply || (conversationId ?? reply.ConversationId) != reply.ConversationId)
+            return Failure.MessageNotFound;
+        if (await conversations.GetForMemberAsync(reply.ConversationId, callerId, ct) is not { } found) return Failure.MessageNotFound;
         if (reply.UserId != callerId && !(ConversationTypes.HasRoles(found.Conversation.Type) && Roles.IsAdmin(found.Member.Role)))
             return Failure.Forbidden("Only the person who asked, or an owner or admin, can stop this answer");
         if (reply.Status != ReplyStatus.Streaming) return false;
         var agent = await directory.EnsureAssistantAsync(ct);
-        var data = JsonSerializer.SerializeToUtf8Bytes(new { conversationId, messageId }, JsonSetup.Default);
+        var data = JsonSerializer.SerializeToUtf8Bytes(new { conversationId = reply.ConversationId, messageId }, JsonSetup.Default);
         // Addressed to the agent user, which has no sockets: only responders act on it.
         await bus.PublishAsync([new ChatEvent(0, AgentEvents.Stop, null, agent.Id, Clock.NowMs(), data)], ct);
         if (_running.TryGetValue(messageId, out var running)) await Task.WhenAny(running.Done, Task.Delay(TimeSpan.FromSeconds(5), ct));

@@ -16,6 +16,7 @@ public static class AgentsSetup
         services.AddSingleton<AgentResponder>();
         services.AddSingleton<IMessageSentListener>(sp => sp.GetRequiredService<AgentResponder>());
         services.AddHostedService(sp => sp.GetRequiredService<AgentResponder>());
+        services.AddAgentRequests();
         return services;
     }
 

@@ -8,16 +8,16 @@ using Microsoft.Extensions.Logging;
 namespace Parley.Tests.Support;
 
 /// <summary>
-/// How the fake answers one request: text chunks as server-sent events (optionally stopping after
-/// <see cref="PauseAfter"/> chunks until <see cref="Resume"/> is released, or forever), or an HTTP error.
+/// How the fake answers one request: text chunks as server-sent events (held back at the pauses until released,
+/// or forever), or an HTTP error.
 /// </summary>
 public sealed class FakeAnswer
 {
+    private readonly ConcurrentDictionary<int, TaskCompletionSource> _pauses = new();
+
     public IReadOnlyList<string> Chunks { get; init; } = [];
     public int? ErrorStatus { get; init; }
     public int? TotalTokens { get; init; }
-    public int PauseAfter { get; init; } = -1;
-    public TaskCompletionSource Resume { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Completes when the request arrives, with its JSON body.</summary>
     public TaskCompletionSource<JsonElement> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Completes when the client went away before the answer ended (Parley cancelled the call).</summary>
@@ -26,7 +26,17 @@ public sealed class FakeAnswer
     public static FakeAnswer Text(params string[] chunks) => new() { Chunks = chunks };
     public static FakeAnswer Error(int status) => new() { ErrorStatus = status };
     /// <summary>Sends <paramref name="before"/>, then nothing more until the call is cancelled.</summary>
-    public static FakeAnswer Hang(params string[] before) => new() { Chunks = before, PauseAfter = before.Length };
+    public static FakeAnswer Hang(params string[] before)
+    {
+        var answer = new FakeAnswer { Chunks = before };
+        answer.PauseBefore(before.Length);
+        return answer;
+    }
+
+    /// <summary>Holds the stream before chunk <paramref name="index"/> (Chunks.Count: before the end) until the gate is released.</summary>
+    public TaskCompletionSource PauseBefore(int index) => _pauses.GetOrAdd(index, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+
+    internal Task GateAsync(int index, CancellationToken ct) => _pauses.TryGetValue(index, out var gate) ? gate.Task.WaitAsync(ct) : Task.CompletedTask;
 }
 
 /// <summary>
@@ -88,10 +98,10 @@ public sealed class FakeOpenAi : IAsyncDisposable
             await SendAsync(http, Chunk(new { role = "assistant", content = "" }, null), abort);
             for (var i = 0; i < answer.Chunks.Count; i++)
             {
-                if (i == answer.PauseAfter) await answer.Resume.Task.WaitAsync(abort);
+                await answer.GateAsync(i, abort);
                 await SendAsync(http, Chunk(new { content = answer.Chunks[i] }, null), abort);
             }
-            if (answer.PauseAfter >= answer.Chunks.Count) await answer.Resume.Task.WaitAsync(abort);
+            await answer.GateAsync(answer.Chunks.Count, abort);
             await SendAsync(http, Chunk(new { }, "stop"), abort);
             if (answer.TotalTokens is { } total)
                 await SendAsync(http, new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
