@@ -184,6 +184,24 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
     }
 
     [Fact]
+    public async Task A_connection_lost_mid_answer_keeps_the_text_and_says_what_happened()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var script = app.Fake.On("fragile", new FakeAnswer { Chunks = ["The first half"], Drop = true });
+        var drop = script.PauseBefore(1);
+        var question = await alice.SendAsync(id, "fragile question");
+        // Dropped only once Parley has the text: a reset connection can lose bytes the reader had not taken yet.
+        await alice.AnswerWhereAsync(id, question.Str("id"), m => m.Str("content") == "The first half");
+        drop.SetResult();
+
+        var answer = await alice.AnswerAsync(id, question.Str("id"));
+        Assert.Equal("The first half\n\n" + AgentTexts.ConnectionLost, answer.Str("content"));
+        Assert.Equal("error", answer.Status());
+        Assert.Equal("provider_connection", answer.GetProperty("payload").GetProperty("error").Str("code"));
+    }
+
+    [Fact]
     public async Task A_stop_request_ends_the_answer_with_what_it_had_and_a_stopped_note()
     {
         var alice = await app.UserAsync("alice");
@@ -305,7 +323,7 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
 public sealed class AgentLimitsApp : AgentApp
 {
     protected override IEnumerable<KeyValuePair<string, string>> AgentSettings =>
-        [new("Agent:Timeout", "00:00:01"), new("Agent:RequestsPerUserPerMinute", "3"), new("Agent:DailyTokenBudgetPerUser", "1000")];
+        [new("Agent:Timeout", "00:00:02"), new("Agent:RequestsPerUserPerMinute", "3"), new("Agent:DailyTokenBudgetPerUser", "1000")];
 }
 
 public sealed class AgentLimitsTests(AgentLimitsApp app) : IClassFixture<AgentLimitsApp>
@@ -318,7 +336,7 @@ public sealed class AgentLimitsTests(AgentLimitsApp app) : IClassFixture<AgentLi
         var script = app.Fake.On("hang", FakeAnswer.Hang("Thinking"));
 
         var answer = await alice.AnswerAsync(id, (await alice.SendAsync(id, "hang forever")).Str("id"));
-        Assert.Equal("Thinking\n\nThe assistant could not answer: no complete answer within 1 s (timeout).", answer.Str("content"));
+        Assert.Equal("Thinking\n\nThe assistant could not answer: no complete answer within 2 s (timeout).", answer.Str("content"));
         Assert.Equal("timeout", answer.Status());
         Assert.Equal("timeout", answer.GetProperty("payload").GetProperty("error").Str("code"));
         await script.Aborted.Task.WaitAsync(AgentSteps.Patience);
@@ -365,6 +383,65 @@ public sealed class AgentLimitsTests(AgentLimitsApp app) : IClassFixture<AgentLi
         var agentId = await alice.AgentIdAsync();
         Assert.DoesNotContain(await alice.AgentMessagesAsync(id, agentId), m => m.Str("replyToId") == silent.Str("id"));
         Assert.Equal(4, (await alice.AgentMessagesAsync(id, agentId)).Count);
+    }
+}
+
+/// <summary>One worker and room for one waiting question.</summary>
+public sealed class AgentQueueApp : AgentApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> AgentSettings => [new("Agent:QueueCapacity", "1")];
+}
+
+public sealed class AgentQueueTests(AgentQueueApp app) : IClassFixture<AgentQueueApp>
+{
+    [Fact]
+    public async Task With_the_queue_full_the_agent_says_it_is_busy_and_answers_the_rest_later()
+    {
+        var (alice, bob, carol) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("carol"));
+        var (a, b, c) = (await alice.AiConversationAsync(), await bob.AiConversationAsync(), await carol.AiConversationAsync());
+        var script = app.Fake.On("occupy", FakeAnswer.Hang("Busy"));
+        var first = await alice.SendAsync(a, "occupy the only worker");
+        await alice.AnswerWhereAsync(a, first.Str("id"), m => m.Str("content") == "Busy"); // the worker took it: the queue is empty
+
+        var queued = await bob.SendAsync(b, "waiting in the queue");
+        var refused = await carol.AnswerAsync(c, (await carol.SendAsync(c, "no room left")).Str("id"));
+        Assert.Equal(AgentTexts.Busy, refused.Str("content"));
+        Assert.Equal("busy", refused.Status());
+
+        script.PauseBefore(1).SetResult();
+        Assert.Equal("Busy", (await alice.AnswerAsync(a, first.Str("id"))).Str("content"));
+        Assert.Equal("Hello from the fake.", (await bob.AnswerAsync(b, queued.Str("id"))).Str("content"));
+    }
+}
+
+/// <summary>An endpoint where nothing listens.</summary>
+public sealed class AgentUnreachableApp : ParleyApp
+{
+    private static readonly int ClosedPort = FreePort();
+
+    protected override IEnumerable<KeyValuePair<string, string>> Settings =>
+        [new("Agent:Endpoint", $"http://127.0.0.1:{ClosedPort}/v1"), new("Agent:MaxRetries", "0")];
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
+
+public sealed class AgentUnreachableTests(AgentUnreachableApp app) : IClassFixture<AgentUnreachableApp>
+{
+    [Fact]
+    public async Task An_unreachable_provider_ends_in_a_clear_agent_message()
+    {
+        var alice = await app.UserAsync("alice");
+        var id = await alice.AiConversationAsync();
+        var answer = await alice.AnswerAsync(id, (await alice.SendAsync(id, "anyone there?")).Str("id"));
+        Assert.Equal(AgentTexts.Unreachable, answer.Str("content"));
+        Assert.Equal("provider_unreachable", answer.GetProperty("payload").GetProperty("error").Str("code"));
     }
 }
 

@@ -65,9 +65,12 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
             (status, error, note) = (ReplyStatus.Error, new AgentError("provider_error", e.Status), AgentTexts.ProviderError(e.Status));
             LogProviderError(logger, e.Status, message.ConversationId, e.Message);
         }
-        catch (Exception e) when (e is ClientResultException or HttpRequestException)
+        catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException)
         {
-            (status, error, note) = (ReplyStatus.Error, new AgentError("provider_unreachable"), AgentTexts.Unreachable);
+            // No HTTP status: the provider could not be reached, or the stream broke off after some text.
+            (status, error, note) = _text.Length == 0
+                ? (ReplyStatus.Error, new AgentError("provider_unreachable"), AgentTexts.Unreachable)
+                : (ReplyStatus.Error, new AgentError("provider_connection"), AgentTexts.ConnectionLost);
             LogUnreachable(logger, message.ConversationId, e.Message);
         }
         catch (Exception e)
@@ -171,7 +174,7 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
     [LoggerMessage(LogLevel.Warning, "The AI provider answered {Status} for conversation {ConversationId}: {Error}")]
     private static partial void LogProviderError(ILogger logger, int status, string conversationId, string error);
 
-    [LoggerMessage(LogLevel.Warning, "The AI provider could not be reached for conversation {ConversationId}: {Error}")]
+    [LoggerMessage(LogLevel.Warning, "The AI provider could not be reached, or the connection broke, for conversation {ConversationId}: {Error}")]
     private static partial void LogUnreachable(ILogger logger, string conversationId, string error);
 
     [LoggerMessage(LogLevel.Error, "An agent reply failed in conversation {ConversationId}")]

@@ -25,6 +25,7 @@ public static class AgentTexts
         $"The assistant could not answer: provider error {status} ({Reason(status)}).";
 
     public const string Unreachable = "The assistant could not answer: the AI provider could not be reached.";
+    public const string ConnectionLost = "The assistant could not finish: the connection to the AI provider was lost.";
     public const string Failed = "The assistant could not answer because of an unexpected error.";
 
     /// <summary>The partial answer, if any, then the note on a line of its own.</summary>

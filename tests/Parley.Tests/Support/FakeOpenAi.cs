@@ -18,6 +18,8 @@ public sealed class FakeAnswer
     public IReadOnlyList<string> Chunks { get; init; } = [];
     public int? ErrorStatus { get; init; }
     public int? TotalTokens { get; init; }
+    /// <summary>Drops the connection after the chunks, without finishing the stream.</summary>
+    public bool Drop { get; init; }
     /// <summary>Completes when the request arrives, with its JSON body.</summary>
     public TaskCompletionSource<JsonElement> Received { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Completes when the client went away before the answer ended (Parley cancelled the call).</summary>
@@ -102,6 +104,11 @@ public sealed class FakeOpenAi : IAsyncDisposable
                 await SendAsync(http, Chunk(new { content = answer.Chunks[i] }, null), abort);
             }
             await answer.GateAsync(answer.Chunks.Count, abort);
+            if (answer.Drop)
+            {
+                http.Abort();
+                return;
+            }
             await SendAsync(http, Chunk(new { }, "stop"), abort);
             if (answer.TotalTokens is { } total)
                 await SendAsync(http, new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
