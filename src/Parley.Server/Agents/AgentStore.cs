@@ -14,7 +14,6 @@ public sealed class HistoryRow
     public long Seq { get; set; }
     public string SenderId { get; set; } = "";
     public string? SenderUsername { get; set; }
-    public string? SenderKind { get; set; }
     public string Type { get; set; } = "";
     public string? Content { get; set; }
     public string? ReplyStatus { get; set; }
@@ -116,7 +115,7 @@ public sealed class AgentStore(Db db, IEventBus bus)
         await using var connection = await db.OpenAsync(ct);
         var rows = (await connection.QueryAsync<HistoryRow>(
             """
-            SELECT x.seq, x.sender_id, u.username AS sender_username, u.kind AS sender_kind, x.type, x.content, r.status AS reply_status
+            SELECT x.seq, x.sender_id, u.username AS sender_username, x.type, x.content, r.status AS reply_status
             FROM messages x LEFT JOIN users u ON u.id = x.sender_id LEFT JOIN agent_replies r ON r.message_id = x.id
             WHERE x.conversation_id = @conversationId AND x.seq <= @uptoSeq AND x.seq > @uptoSeq - @window AND x.deleted_at IS NULL
             ORDER BY x.seq DESC
