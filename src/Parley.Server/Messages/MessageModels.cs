@@ -39,14 +39,16 @@ public sealed class MessageRow
     public string? SenderUsername { get; set; }
     public string? SenderName { get; set; }
     public string? SenderPicture { get; set; }
+    public string? SenderEmail { get; set; }
     public long? SenderDeletedAt { get; set; }
 }
 
-public sealed record MessageSender(string Id, string Username, string Name, string? ProfilePicture)
+/// <summary>Who sent a message, with the profile fields seed 001 shows (name, email, profilePicture).</summary>
+public sealed record MessageSender(string Id, string Username, string Name, string? ProfilePicture, string? Email)
 {
     public static MessageSender Of(MessageRow r) => r.SenderUsername is null || r.SenderDeletedAt is not null
-        ? new(r.SenderId, "deleted", UserDto.DeletedName, null)
-        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture);
+        ? new(r.SenderId, "deleted", UserDto.DeletedName, null, null)
+        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, r.SenderEmail);
 }
 
 public sealed record SeenBy(string UserId, DateTimeOffset? Timestamp, DateTimeOffset? LastReadAt);

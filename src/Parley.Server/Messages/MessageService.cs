@@ -45,7 +45,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             {
                 Id = Guid.CreateVersion7().ToString(), ConversationId = conversationId, SenderId = callerId, Type = m.Type, Content = m.Content,
                 FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
-                SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture,
+                SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
             var appended = await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events);
             if (appended.Ok && m.Type == MessageTypes.Text)

@@ -20,6 +20,7 @@ public sealed class MessageAccess
     public string MyUsername { get; set; } = "";
     public string? MyName { get; set; }
     public string? MyPicture { get; set; }
+    public string? MyEmail { get; set; }
 }
 
 /// <summary>
@@ -31,7 +32,7 @@ public static class MessageStore
     private const string Select = """
         SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
             x.created_at, x.edited_at, x.deleted_at, x.deleted_by,
-            u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.deleted_at AS sender_deleted_at
+            u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at
         FROM messages x LEFT JOIN users u ON u.id = x.sender_id
         """;
 
@@ -43,7 +44,7 @@ public static class MessageStore
             """
             SELECT c.id, c.type, c.direct_key, c.last_seq, m.role AS my_role, m.last_read_seq AS my_last_read_seq, m.last_read_at AS my_last_read_at,
                 CASE WHEN c.type = 'direct' THEN (SELECT COUNT(*) FROM members d WHERE d.conversation_id = c.id) ELSE 0 END AS direct_member_count,
-                u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture
+                u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture, u.email AS my_email
             FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.user_id = @userId JOIN users u ON u.id = m.user_id
             WHERE c.id = @conversationId AND c.deleted_at IS NULL
             """, new { conversationId, userId }, tx);
