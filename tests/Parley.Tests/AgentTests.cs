@@ -153,7 +153,8 @@ public sealed class AgentTests(AgentApp app) : IClassFixture<AgentApp>
         var body = await script.Received.Task;
         Assert.Equal("fake-model", body.Str("model"));
         Assert.True(body.GetProperty("stream").GetBoolean());
-        Assert.Equal(77, (body.TryGetProperty("max_completion_tokens", out var max) ? max : body.GetProperty("max_tokens")).GetInt32());
+        Assert.Equal(77, body.GetProperty("max_completion_tokens").GetInt32());
+        Assert.True(body.GetProperty("stream_options").GetProperty("include_usage").GetBoolean()); // the budget counts the provider's usage
         var sent = body.GetProperty("messages").EnumerateArray().Select(m => (Role: m.Str("role"), Text: Content(m))).ToList();
         // MaxHistoryMessages = 4: the first question has fallen out of the window; answers go back as the assistant's.
         Assert.Equal(
