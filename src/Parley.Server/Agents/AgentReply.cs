@@ -26,7 +26,6 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
     private int _flushed;
     private string? _stopReason;
 
-    public string MessageId => message.Id;
     public Task Done => _done.Task;
 
     /// <summary>Ends the answer early: <see cref="ReplyStatus.Stopped"/> or <see cref="ReplyStatus.Deleted"/>.</summary>
@@ -49,7 +48,7 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
         }
         catch (OperationCanceledException)
         {
-            // No stop, no deletion, no shutdown: the deadline, or the client's own network timeout.
+            // A stop or a deletion named its reason; otherwise the server is shutting down, or the deadline (or a stalled read) passed.
             status = _stopReason ?? (shutdown.IsCancellationRequested ? ReplyStatus.Interrupted : ReplyStatus.Timeout);
             note = status switch
             {
