@@ -42,7 +42,17 @@ public sealed class GatewayClient : IAsyncDisposable
                 await s.ConnectAsync(context.DnsEndPoint, token);
                 return new NetworkStream(s, ownsSocket: true);
             };
-        await socket.ConnectAsync(ws, new HttpMessageInvoker(handler), ct);
+        var invoker = new HttpMessageInvoker(handler);
+        try
+        {
+            await socket.ConnectAsync(ws, invoker, ct);
+        }
+        catch
+        {
+            socket.Dispose();
+            invoker.Dispose();
+            throw;
+        }
         var client = new GatewayClient(socket);
         client._receive = client.ReceiveLoopAsync();
         return client;

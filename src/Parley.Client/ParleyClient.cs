@@ -33,6 +33,17 @@ public sealed class ParleyClient(HttpClient http)
     public Task<JsonElement> SendMessageAsync(string conversationId, string content, string? clientMessageId = null, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Post, $"/api/conversations/{conversationId}/messages", new { content, clientMessageId }, ct);
 
+    /// <summary>Sends without reading the answer beyond its status: for load generators, where parsing would cost the server CPU.</summary>
+    public async Task SendMessageFastAsync(string conversationId, string content, CancellationToken ct = default)
+    {
+        using var response = await Http.PostAsync($"/api/conversations/{conversationId}/messages",
+            JsonContent.Create(new MessageBody(content)), ct);
+        if (!response.IsSuccessStatusCode) throw new ParleyApiException((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
+        await response.Content.CopyToAsync(Stream.Null, ct);
+    }
+
+    private sealed record MessageBody(string Content);
+
     public Task<JsonElement> GetMessagesPageAsync(string conversationId, int page, int limit, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}/messages?page={page}&limit={limit}", null, ct);
 

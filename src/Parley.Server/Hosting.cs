@@ -16,11 +16,31 @@ public static class Hosting
         // Zero-config default: http://localhost:5000 unless ASPNETCORE_URLS / --urls / Kestrel settings say otherwise.
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any() is false)
             builder.WebHost.UseUrls("http://localhost:5000");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1L << 20));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1L << 20);
+            // Stay under the process's open-file limit: past it accept() fails in a loop and the server degrades
+            // for everyone; below it, extra connections are refused cleanly and the rest keep working.
+            // WebSockets leave the connection count once upgraded, so the two caps together stay under the limit.
+            var files = OpenFileLimit();
+            var http = builder.Configuration.GetValue<long?>("Limits:MaxHttpConnections") ?? Math.Max(1024, files / 16);
+            k.Limits.MaxConcurrentConnections = http;
+            k.Limits.MaxConcurrentUpgradedConnections = builder.Configuration.GetValue<long?>("Limits:MaxSockets") ?? files - http - 512;
+        });
         builder.Services.AddHealthChecks();
         // Handled 4xx exceptions (bad JSON, 413) are answered, not errors; real 500s are logged by UseParleyErrors.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         return builder;
+    }
+
+    /// <summary>The soft limit on open files (Linux /proc), or a generous default elsewhere.</summary>
+    private static long OpenFileLimit()
+    {
+        const long fallback = 1_000_000;
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/limits")) return fallback;
+        var line = File.ReadLines("/proc/self/limits").FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        var soft = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(3);
+        return long.TryParse(soft, out var limit) && limit > 1024 ? limit : fallback;
     }
 
     public static IServiceCollection AddParleyFeatures(this IServiceCollection services)
@@ -37,7 +57,7 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
-        services.AddSingleton<IEventBus, InProcessEventBus>();
+        services.AddParleyEventBus();
         services.AddNotifications();
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");
         services.AddSingleton<ConnectionRegistry>();

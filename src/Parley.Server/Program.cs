@@ -9,6 +9,7 @@ using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Users;
+using Parley.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -26,6 +27,7 @@ app.EnsureSigningKey();
 
 app.UseParleyErrors();
 app.MapParleyDocs();
+app.UseWebClient();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

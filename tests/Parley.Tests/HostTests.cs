@@ -1,3 +1,5 @@
+using Dapper;
+using Parley.Server.Data;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;
@@ -17,10 +19,24 @@ public sealed class HostTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
-    public void The_database_is_a_sqlite_file_in_wal_mode_in_the_data_folder()
+    public async Task The_database_is_where_the_settings_say_and_migrated()
     {
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "parley.db")));
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "parley.db-wal")));
         Assert.True(File.Exists(Path.Combine(app.DataDirectory, "jwt.key")));
+        await using var connection = await app.Db.OpenAsync();
+        Assert.Equal(Migrator.Versions(app.Dialect), await connection.QueryAsync<long>("SELECT version FROM schema_version ORDER BY version"));
+        if (app.Dialect == Dialect.Sqlite)
+        {
+            // SQLite: one file in WAL mode in the data folder.
+            Assert.True(File.Exists(Path.Combine(app.DataDirectory, "parley.db")));
+            Assert.True(File.Exists(Path.Combine(app.DataDirectory, "parley.db-wal")));
+            Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        }
+        else
+        {
+            // PostgreSQL: no SQLite file at all; the server talks to this class's own database.
+            Assert.Equal(Dialect.Postgres, app.Db.Dialect);
+            Assert.False(File.Exists(Path.Combine(app.DataDirectory, "parley.db")));
+            Assert.Equal(app.DatabaseName, await connection.ExecuteScalarAsync<string>("SELECT current_database()"));
+        }
     }
 }

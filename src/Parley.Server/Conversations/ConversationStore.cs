@@ -14,10 +14,18 @@ public sealed class ConversationStore(Db db)
 
     public Db Db => db;
 
-    /// <summary>The conversation and the caller's membership, or null when it does not exist for them.</summary>
+    /// <summary>
+    /// The conversation and the caller's membership, or null when it does not exist for them. Inside a
+    /// transaction on PostgreSQL it locks the conversation row until commit, so the changes to one
+    /// conversation run one after another on every node (SQLite serialises all writes anyway).
+    /// </summary>
     public async Task<(ConversationRow Conversation, MemberRow Member)?> GetForMemberAsync(
         DbConnection connection, DbTransaction? tx, string conversationId, string userId)
     {
+        // Its own statement: under READ COMMITTED the read below then starts after the lock is granted and
+        // sees what the previous holder committed ("SELECT ... FOR UPDATE OF c" would return stale members).
+        if (tx is not null && !db.IsSqlite)
+            await connection.ExecuteAsync("SELECT 1 FROM conversations WHERE id = @conversationId FOR UPDATE", new { conversationId }, tx);
         var row = await connection.QueryAsync<ConversationRow, MemberRow, (ConversationRow, MemberRow)>(
             $"""
             SELECT {ConversationColumns}, {MemberColumns}
@@ -34,9 +42,13 @@ public sealed class ConversationStore(Db db)
         return await GetForMemberAsync(connection, null, conversationId, userId);
     }
 
-    public static Task<ConversationRow?> FindDirectAsync(DbConnection connection, DbTransaction tx, string directKey) =>
-        connection.QuerySingleOrDefaultAsync<ConversationRow>(
+    /// <summary>The direct conversation of a pair; holds the pair's lock until commit, so two nodes never create it twice.</summary>
+    public static async Task<ConversationRow?> FindDirectAsync(DbConnection connection, DbTransaction tx, string directKey)
+    {
+        await Db.LockAsync(connection, tx, "direct:" + directKey);
+        return await connection.QuerySingleOrDefaultAsync<ConversationRow>(
             $"SELECT {ConversationColumns} FROM conversations c WHERE c.direct_key = @directKey AND c.deleted_at IS NULL", new { directKey }, tx);
+    }
 
     public static Task InsertAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string? directKey) =>
         connection.ExecuteAsync(
@@ -120,12 +132,12 @@ public sealed class ConversationStore(Db db)
         if (conversationIds.Count == 0) return [];
         await using var connection = await db.OpenAsync(ct);
         return (await connection.QueryAsync<MemberRow>(
-            """
+            $"""
             SELECT conversation_id, user_id, role, joined_at, last_read_seq, last_read_at FROM (
                 SELECT m.*, ROW_NUMBER() OVER (PARTITION BY m.conversation_id
                     ORDER BY CASE m.role WHEN 'OWNER' THEN 0 WHEN 'ADMIN' THEN 1 ELSE 2 END, m.joined_at, m.user_id) AS rn
-                FROM members m WHERE m.conversation_id IN @conversationIds) ranked
+                FROM members m WHERE m.conversation_id {db.In("conversationIds")}) ranked
             WHERE rn <= @perConversation
-            """, new { conversationIds, perConversation })).AsList();
+            """, new { conversationIds = conversationIds.ToArray(), perConversation })).AsList();
     }
 }

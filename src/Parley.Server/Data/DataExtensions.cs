@@ -11,6 +11,7 @@ public static class DataExtensions
         configuration.GetSection("Data").Bind(options);
         options.PostgresConnection ??= configuration.GetConnectionString("Postgres");
         options.SqliteConnection ??= configuration.GetConnectionString("Sqlite");
+        options.Validate();
         services.AddSingleton(options);
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();

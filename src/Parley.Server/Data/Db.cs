@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Parley.Server.Api;
@@ -8,6 +9,8 @@ namespace Parley.Server.Data;
 /// <summary>
 /// Opens connections for the configured dialect. SQLite allows one writer at a time, so its writes go
 /// through <see cref="SqliteWriter"/>, one queue that commits them in batches instead of spinning on SQLITE_BUSY.
+/// On PostgreSQL writers run concurrently, one pooled connection each: what must not interleave is
+/// serialised by row locks (the conversation row) or by <see cref="LockAsync"/>.
 /// </summary>
 public sealed class Db : IAsyncDisposable
 {
@@ -21,7 +24,12 @@ public sealed class Db : IAsyncDisposable
         if (Dialect == Dialect.Postgres)
         {
             _connectionString = options.PostgresConnection!;
-            _postgres = NpgsqlDataSource.Create(_connectionString);
+            var builder = new NpgsqlDataSourceBuilder(_connectionString);
+            // Npgsql's default of 100 per node exhausts PostgreSQL's default max_connections (100) with two nodes;
+            // nodes × pool size must stay below the server's max_connections.
+            if (!Names(_connectionString, "maximumpoolsize", "maxpoolsize")) builder.ConnectionStringBuilder.MaxPoolSize = options.PostgresMaxPoolSize;
+            if (!Names(_connectionString, "applicationname")) builder.ConnectionStringBuilder.ApplicationName = "parley";
+            _postgres = builder.Build();
         }
         else
         {
@@ -65,6 +73,33 @@ public sealed class Db : IAsyncDisposable
         else await tx.RollbackAsync(CancellationToken.None);
         return result;
     }
+
+    /// <summary>
+    /// Serialises transactions that touch the same <paramref name="keys"/> (a username, a direct pair) until
+    /// commit: a PostgreSQL transaction-scoped advisory lock. SQLite writes are serialised anyway.
+    /// </summary>
+    public static async Task LockAsync(DbConnection connection, DbTransaction tx, params IEnumerable<string?> keys)
+    {
+        if (connection is not NpgsqlConnection) return;
+        // Sorted, so two transactions wanting the same keys never wait on each other in a cycle.
+        foreach (var key in keys.OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key }, tx);
+    }
+
+    /// <summary>
+    /// "IN @list" for this dialect: Dapper expands a list into (@list1, @list2, ...) on SQLite, but hands
+    /// PostgreSQL one array parameter, which needs "= ANY(@list)". Pass the list as an array.
+    /// Use: <c>$"WHERE id {db.In("ids")}"</c>.
+    /// </summary>
+    public string In(string parameter) => IsSqlite ? $"IN @{parameter}" : $"= ANY(@{parameter})";
+
+    /// <summary><see cref="In(string)"/> for static store code that has only the connection.</summary>
+    public static string In(DbConnection connection, string parameter) =>
+        connection is NpgsqlConnection ? $"= ANY(@{parameter})" : $"IN @{parameter}";
+
+    private static bool Names(string connectionString, params string[] keywords) =>
+        new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(k => keywords.Contains(k.Replace(" ", "").ToLowerInvariant()));
 
     public async ValueTask DisposeAsync()
     {

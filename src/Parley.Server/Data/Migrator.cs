@@ -25,6 +25,9 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             foreach (var (version, name, sql) in Scripts(db.Dialect).Where(s => !applied.Contains(s.Version)))
             {
                 await using var tx = await connection.BeginTransactionAsync(ct);
+                // Another SQLite process may have applied it meanwhile (the transaction holds SQLite's write lock now).
+                if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_version WHERE version = @version", new { version }, tx) > 0)
+                    continue;
                 await connection.ExecuteAsync(sql, transaction: tx);
                 await connection.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)",
                     new { version, name, at = Clock.NowMs() }, tx);
@@ -37,6 +40,9 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             if (!db.IsSqlite) await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key = PostgresLockKey });
         }
     }
+
+    /// <summary>The migration versions shipped for a dialect, in order.</summary>
+    public static IReadOnlyList<long> Versions(Dialect dialect) => Scripts(dialect).Select(s => s.Version).ToList();
 
     private static IEnumerable<(long Version, string Name, string Sql)> Scripts(Dialect dialect)
     {

@@ -23,7 +23,7 @@ public sealed class UserStore(Db db)
         var list = ids.Distinct().ToArray();
         if (list.Length == 0) return [];
         await using var connection = await db.OpenAsync(ct);
-        return (await connection.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE id IN @list", new { list })).AsList();
+        return (await connection.QueryAsync<UserRow>($"SELECT {Columns} FROM users WHERE id {db.In("list")}", new { list })).AsList();
     }
 
     public async Task<UserRow?> FindByLoginAsync(string login, CancellationToken ct = default)
@@ -44,6 +44,8 @@ public sealed class UserStore(Db db)
     /// <summary>Which of username/email are already taken by someone other than <paramref name="exceptId"/>.</summary>
     public async Task<List<string>> TakenAsync(DbConnection connection, DbTransaction? tx, string? username, string? email, string? exceptId)
     {
+        // Two nodes registering the same name at once: the second waits here until the first commits, then sees it.
+        if (tx is not null) await Db.LockAsync(connection, tx, username is null ? null : "username:" + Key(username), email is null ? null : "email:" + Key(email));
         var taken = new List<string>();
         if (username is not null && await connection.ExecuteScalarAsync<long>(
                 "SELECT COUNT(*) FROM users WHERE username_key = @key AND id <> @exceptId", new { key = Key(username), exceptId = exceptId ?? "" }, tx) > 0)

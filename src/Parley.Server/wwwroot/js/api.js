@@ -1,0 +1,87 @@
+// REST calls in DESIGN.md's envelope: {success, statusCode, message, data} or {…, error: {code, message, details}}.
+
+const SESSION_KEY = 'parley.session';
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** "name: Name must be 1 to 100 characters" for validation failures, the message otherwise. */
+  describe() {
+    const fields = Object.values(this.details ?? {}).flat().filter(x => typeof x === 'string');
+    return fields.length ? fields.join(' ') : this.message;
+  }
+}
+
+export const session = {
+  get() {
+    try { return JSON.parse(localStorage.getItem(SESSION_KEY)); } catch { return null; }
+  },
+  set(value) { localStorage.setItem(SESSION_KEY, JSON.stringify(value)); },
+  clear() { localStorage.removeItem(SESSION_KEY); },
+  token() { return this.get()?.token ?? null; },
+};
+
+/** Called with no arguments when a request comes back 401 (expired or revoked token). */
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
+
+export async function request(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  const token = session.token();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let response;
+  try {
+    response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
+  }
+  let envelope = null;
+  try { envelope = await response.json(); } catch { /* not JSON: handled below */ }
+  if (response.ok && envelope?.success !== false) return envelope?.data ?? null;
+  const error = envelope?.error ?? {};
+  if (response.status === 401 && token) onUnauthorized();
+  throw new ApiError(response.status, error.code ?? 'error', error.message ?? envelope?.message ?? `Request failed (${response.status})`, error.details);
+}
+
+export const api = {
+  get: path => request('GET', path),
+  post: (path, body = {}) => request('POST', path, body),
+  put: (path, body = {}) => request('PUT', path, body),
+  del: (path, body) => request('DELETE', path, body),
+};
+
+const q = encodeURIComponent;
+
+/** The endpoints the client uses, in one place. */
+export const endpoints = {
+  register: body => api.post('/auth/register', body),
+  login: body => api.post('/auth/login', body),
+  me: () => api.get('/users/me'),
+  searchUsers: text => api.get(`/users?search=${q(text)}&limit=20`),
+  conversations: () => api.get('/conversations?limit=100'),
+  conversation: id => api.get(`/conversations/${q(id)}`),
+  createConversation: body => api.post('/conversations', body),
+  updateConversation: (id, body) => api.put(`/conversations/${q(id)}`, body),
+  deleteConversation: id => api.del(`/conversations/${q(id)}`),
+  leaveConversation: id => api.del(`/conversations/${q(id)}/leave`),
+  addMember: (id, userId) => api.post(`/conversations/${q(id)}/members`, { user_id: userId }),
+  removeMember: (id, userId) => api.del(`/conversations/${q(id)}/members/${q(userId)}`),
+  setRole: (id, userId, role) => api.put(`/conversations/${q(id)}/members/${q(userId)}/role`, { role }),
+  messages: (id, { before, after, limit = 30 } = {}) => {
+    const cursor = before ? `&before=${before}` : after !== undefined ? `&after=${after}` : '';
+    return api.get(`/conversations/${q(id)}/messages?limit=${limit}${cursor}`);
+  },
+  send: (id, body) => api.post(`/conversations/${q(id)}/messages`, body),
+  edit: (id, messageId, content) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}`, { content }),
+  remove: (id, messageId) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}`),
+  markRead: (id, lastMessageId) => api.post(`/conversations/${q(id)}/read`, { lastMessageId }),
+  notifications: () => api.get('/notifications?limit=50'),
+  readNotification: id => api.put(`/notifications/${q(id)}/read`),
+  readAllNotifications: () => api.put('/notifications/read-all'),
+};
