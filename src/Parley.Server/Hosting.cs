@@ -50,7 +50,7 @@ public static class Hosting
         services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         services.AddSingleton<PresenceTracker>();
         services.AddSingleton<PresenceService>();
-        services.AddSingleton<AgentDirectory>();
+        services.AddAgents();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();

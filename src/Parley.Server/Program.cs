@@ -1,4 +1,5 @@
 using Parley.Server;
+using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
@@ -43,6 +44,7 @@ api.MapNotifications();
 api.MapMessages();
 api.MapStatus();
 api.MapRealtime();
+api.MapAgents();
 
 app.LogListeningUrls();
 app.Run();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Parley.Server.Agents;
 using Parley.Server.Conversations;
 using Parley.Server.Messages;
 using Parley.Server.Users;
@@ -22,4 +23,5 @@ namespace Parley.Server.Api;
 [JsonSerializable(typeof(MessageEvent))]
 [JsonSerializable(typeof(MessageDeletedEvent))]
 [JsonSerializable(typeof(MessageReadEvent))]
+[JsonSerializable(typeof(MessageDeltaEvent))]
 public sealed partial class ParleyJsonContext : JsonSerializerContext;

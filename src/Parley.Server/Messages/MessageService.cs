@@ -13,7 +13,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    IEventBus bus)
+    IEventBus bus, IEnumerable<IMessageSentListener> listeners)
 {
     public const int SeenByLimit = 100;
 
@@ -28,9 +28,11 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var m = valid.Value!;
 
         var events = new List<ChatEvent>();
+        var conversationType = "";
         var sent = await db.TryWriteAsync<MessageDto>(async (connection, tx) =>
         {
             if (await MessageStore.AccessAsync(connection, tx, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
+            conversationType = access.Type;
             if (access.Type == ConversationTypes.Channel && !Roles.IsAdmin(access.MyRole))
                 return Failure.Forbidden("Only the owner and admins can post in a channel");
             if (m.ReplyToId is { } replyTo && !await MessageStore.ExistsInAsync(connection, tx, replyTo, conversationId))
@@ -54,6 +56,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         if (sent.Ok)
         {
             await bus.PublishAsync(events, ct);
+            foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
             return new SendResult(sent.Value!, true);
         }
         if (sent.Error != MessageStore.Duplicate) return sent.Error!;
@@ -154,7 +157,8 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         ChangeAsync(callerId, conversationId, messageId, ct, async (connection, tx, row, access, events) =>
         {
             if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be deleted");
-            var moderator = ConversationTypes.HasRoles(access.Type) && Roles.IsAdmin(access.MyRole);
+            // In an AI conversation the person may delete the agent's messages too (that stops an answer still streaming).
+            var moderator = (ConversationTypes.HasRoles(access.Type) && Roles.IsAdmin(access.MyRole)) || access.Type == ConversationTypes.Ai;
             if (row.SenderId != callerId && !moderator)
                 return Failure.Forbidden(ConversationTypes.HasRoles(access.Type)
                     ? "Only the sender, the owner or an admin can delete a message" : "Only the sender can delete a message");

@@ -26,6 +26,8 @@ public static class EventTypes
     public const string MessageUpdated = "message:updated";
     public const string MessageDeleted = "message:deleted";
     public const string MessageRead = "message:read";
+    /// <summary>Text appended to a streaming message (the AI agent's answer): {conversationId, messageId, seq, offset, text}.</summary>
+    public const string MessageDelta = "message:delta";
     public const string Typing = "typing";
     public const string Presence = "presence";
     public const string NotificationNew = "notification:new";
