@@ -80,6 +80,12 @@ public sealed class ConversationListRow
     public string? LmContent { get; set; }
     public long? LmCreatedAt { get; set; }
     public long? LmDeletedAt { get; set; }
+
+    public ConversationRow Conversation() => new()
+    {
+        Id = Id, Type = Type, Name = Name, Description = Description, Picture = Picture, CreatedBy = CreatedBy,
+        CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, LastSeq = LastSeq, LastMessageAt = LastMessageAt,
+    };
 }
 
 public sealed record MemberDto(

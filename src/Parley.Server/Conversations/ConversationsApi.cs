@@ -39,13 +39,7 @@ public static class ConversationsApi
         var (rows, total) = await store.ListAsync(me, filter, paging.Limit, paging.Offset, ct);
         var members = await store.MembersOfAsync(rows.Select(r => r.Id).ToList(), MembersInList, ct);
         var memberDtos = (await views.MembersAsync(members, me, ct)).Zip(members).ToLookup(p => p.Second.ConversationId, p => p.First);
-        var list = rows.Select(r => ConversationViews.Build(
-            new ConversationRow
-            {
-                Id = r.Id, Type = r.Type, Name = r.Name, Description = r.Description, Picture = r.Picture, CreatedBy = r.CreatedBy,
-                CreatedAt = r.CreatedAt, UpdatedAt = r.UpdatedAt, LastSeq = r.LastSeq, LastMessageAt = r.LastMessageAt,
-            },
-            r.MyRole, r.UnreadCount, r.MemberCount, memberDtos[r.Id].ToList(),
+        var list = rows.Select(r => ConversationViews.Build(r.Conversation(), r.MyRole, r.UnreadCount, r.MemberCount, memberDtos[r.Id].ToList(),
             ConversationViews.LastMessage(r.LmId, r.LastSeq, r.LmSenderId, r.LmType, r.LmContent, r.LmCreatedAt, r.LmDeletedAt))).ToList();
         http.Response.Headers["X-Total-Count"] = total.ToString();
         return Ok.With(list, "Conversations retrieved successfully");
