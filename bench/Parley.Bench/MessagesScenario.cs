@@ -10,7 +10,7 @@ namespace Parley.Bench;
 /// </summary>
 public static class MessagesScenario
 {
-    public static async Task RunAsync(Uri url, int messages, int senders, Report report, Func<(long, long)>? memory)
+    public static async Task RunAsync(Uri url, int messages, int senders, int warmupMessages, Report report, Func<(long, long)>? memory, Func<TimeSpan>? serverCpu)
     {
         var clients = new List<ParleyClient>();
         var run = Guid.NewGuid().ToString("N")[..6];
@@ -24,11 +24,17 @@ public static class MessagesScenario
         var warmup = (await clients[0].CreateGroupAsync("warm-up", others)).GetProperty("id").GetString()!;
         var conversation = (await clients[0].CreateGroupAsync("bench", others)).GetProperty("id").GetString()!;
 
-        await SendAsync(clients, warmup, Math.Min(2_000, messages), new Samples());
+        // Warm-up in its own conversation, long enough for tiered compilation to finish on 2 busy cores:
+        // the JIT's one-off work is start-up cost, not what a message costs.
+        await SendAsync(clients, warmup, Math.Min(warmupMessages, messages), new Samples());
         var latencies = new Samples();
+        var (serverCpuBefore, clientCpuBefore) = (serverCpu?.Invoke() ?? TimeSpan.Zero, Process.GetCurrentProcess().TotalProcessorTime);
         var clock = Stopwatch.StartNew();
         await SendAsync(clients, conversation, messages, latencies);
         clock.Stop();
+        // CPU per message tells where the two cores go (and stays comparable when the machine is not quiet).
+        var serverUs = ((serverCpu?.Invoke() ?? TimeSpan.Zero) - serverCpuBefore).TotalMicroseconds / messages;
+        var clientUs = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalMicroseconds / messages;
 
         var persisted = (await clients[0].GetMessagesPageAsync(conversation, 1, 1)).GetProperty("pagination").GetProperty("totalMessages").GetInt64();
         var send = latencies.Summarize();
@@ -37,7 +43,8 @@ public static class MessagesScenario
         report.Row(new()
         {
             ["step"] = "send", ["messages"] = messages, ["senders"] = senders, ["persisted"] = persisted, ["seconds"] = clock.Elapsed.TotalSeconds,
-            ["msgsPerSec"] = rate, ["p50Ms"] = send.P50Ms, ["p99Ms"] = send.P99Ms, ["maxMs"] = send.MaxMs, ["serverPeakRssMiB"] = peak / 1024.0,
+            ["msgsPerSec"] = rate, ["p50Ms"] = send.P50Ms, ["p99Ms"] = send.P99Ms, ["maxMs"] = send.MaxMs,
+            ["serverCpuUsPerMsg"] = serverUs, ["clientCpuUsPerMsg"] = clientUs, ["serverPeakRssMiB"] = peak / 1024.0,
         });
         if (persisted != messages) throw new InvalidOperationException($"persisted {persisted} of {messages}");
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Parley.Bench;
 
 // Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
-//   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--url http://127.0.0.1:PORT]
+//   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
 string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
 int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v) : fallback;
@@ -33,8 +33,10 @@ try
             var messages = Int("messages", 100_000);
             var senders = Int("senders", 8);
             report.Fact("messages", messages);
+            var warmup = Int("warmup", 30_000);
             report.Fact("senders", senders);
-            await MessagesScenario.RunAsync(url, messages, senders, report, server is null ? null : server.Memory);
+            report.Fact("warmupMessages", warmup);
+            await MessagesScenario.RunAsync(url, messages, senders, warmup, report, server is null ? null : server.Memory, server is null ? ServerCpu(Option("server-pid")) : server.CpuTime);
             break;
         case "fanout":
             var rates = (Option("rates") ?? "100,250,400,1000,2000,4000,6000,8000").Split(',').Select(int.Parse).ToArray();
@@ -56,6 +58,13 @@ finally
 }
 report.Write(Path.Combine(root, "bench", "results"));
 return 0;
+
+// A server started by hand (--url) can still be measured when its process id is given.
+static Func<TimeSpan>? ServerCpu(string? pid) => pid is null ? null : () =>
+{
+    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0); // utime + stime, in clock ticks
+};
 
 static string FindRepositoryRoot()
 {

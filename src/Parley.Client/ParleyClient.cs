@@ -36,13 +36,18 @@ public sealed class ParleyClient(HttpClient http)
     /// <summary>Sends without reading the answer beyond its status: for load generators, where parsing would cost the server CPU.</summary>
     public async Task SendMessageFastAsync(string conversationId, string content, CancellationToken ct = default)
     {
-        using var response = await Http.PostAsync($"/api/conversations/{conversationId}/messages",
-            JsonContent.Create(new MessageBody(content)), ct);
+        // Serialised up front so the request has a Content-Length instead of a chunked body.
+        using var body = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new MessageBody(content), Web));
+        body.Headers.ContentType = Json;
+        using var response = await Http.PostAsync($"/api/conversations/{conversationId}/messages", body, ct);
         if (!response.IsSuccessStatusCode) throw new ParleyApiException((int)response.StatusCode, await response.Content.ReadAsStringAsync(ct));
         await response.Content.CopyToAsync(Stream.Null, ct);
     }
 
     private sealed record MessageBody(string Content);
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private static readonly System.Net.Http.Headers.MediaTypeHeaderValue Json = new("application/json") { CharSet = "utf-8" };
 
     public Task<JsonElement> GetMessagesPageAsync(string conversationId, int page, int limit, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}/messages?page={page}&limit={limit}", null, ct);

@@ -33,7 +33,7 @@ public sealed class Db : IAsyncDisposable
         }
         else
         {
-            SQLitePCL.Batteries_V2.Init();
+            InitSqlite();
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
             _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct));
@@ -41,6 +41,18 @@ public sealed class Db : IAsyncDisposable
     }
 
     public Dialect Dialect { get; }
+
+    private static readonly Lazy<bool> SqliteReady = new(() =>
+    {
+        SQLitePCL.Batteries_V2.Init();
+        // Multi-thread mode: no mutex around every sqlite3_* call. Safe because a connection is only ever used by
+        // one caller at a time (the pool hands it out, the writer owns its own); fails harmlessly when SQLite is
+        // already initialised in this process.
+        SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        return true;
+    });
+
+    private static void InitSqlite() => _ = SqliteReady.Value;
 
     public bool IsSqlite => Dialect == Dialect.Sqlite;
 

@@ -1,81 +1,136 @@
 using System.Data.Common;
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 
 namespace Parley.Server.Data;
 
 /// <summary>
-/// SQLite's single writer as a queue: one long-lived connection drains pending writes in batches, runs each in
-/// its own SAVEPOINT (so one failing write rolls back alone) and commits the batch once. Under load, many
-/// sends share one commit, which is what lets the embedded default take thousands of messages a second.
+/// SQLite's single writer as a queue: one long-lived connection runs pending writes in batches, each in its
+/// own SAVEPOINT (so one failing write rolls back alone), and commits a batch once. Under load, many sends
+/// share one commit, which is what lets the embedded default take thousands of messages a second.
+/// Whoever finds the writer idle runs the batch on its own thread (no hand-off to wake a writer thread);
+/// writes that arrive meanwhile wait for it, and a backlog left when its own write is done drains in the background.
 /// </summary>
 public sealed class SqliteWriter : IAsyncDisposable
 {
     private const int MaxBatch = 256;
-    private readonly Channel<WriteJob> _queue = Channel.CreateBounded<WriteJob>(new BoundedChannelOptions(8_192) { SingleReader = true });
+    private readonly ConcurrentQueue<WriteJob> _pending = new();
+    private readonly List<WriteJob> _batch = new(MaxBatch);
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
-    private readonly Task _loop;
-
     private readonly string _connectionString;
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DbConnection? _connection;
+    private int _running;
+    private volatile bool _disposed;
 
     public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open)
     {
         _connectionString = connectionString;
         _open = open;
-        _loop = Task.Run(RunAsync);
     }
 
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ct.ThrowIfCancellationRequested();
         var job = new WriteJob<T>(work, commit);
-        await _queue.Writer.WriteAsync(job, ct);
+        _pending.Enqueue(job);
+        if (TryEnter())
+        {
+            try
+            {
+                while (!job.Completion.IsCompleted && !_pending.IsEmpty) await RunBatchAsync();
+            }
+            finally
+            {
+                Leave();
+            }
+        }
         return await job.Completion;
     }
 
-    private async Task RunAsync()
+    private bool TryEnter() => Interlocked.CompareExchange(ref _running, 1, 0) == 0;
+
+    /// <summary>Lets go of the writer; writes that queued up meanwhile (their callers found it busy) drain in the background.</summary>
+    private void Leave()
     {
-        var batch = new List<WriteJob>(MaxBatch);
-        DbConnection? connection = null;
-        while (await _queue.Reader.WaitToReadAsync())
+        Volatile.Write(ref _running, 0);
+        if (!_pending.IsEmpty) _ = Task.Run(DrainAsync);
+        else if (_disposed) _idle.TrySetResult();
+    }
+
+    private async Task DrainAsync()
+    {
+        if (!TryEnter()) return;
+        try
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var job)) batch.Add(job);
-            try
-            {
-                connection ??= await _open(CancellationToken.None);
-                await using var tx = await connection.BeginTransactionAsync();
-                foreach (var job in batch)
-                {
-                    await ExecuteAsync(connection, tx, "SAVEPOINT w");
-                    var keep = await job.RunAsync(connection, tx);
-                    await ExecuteAsync(connection, tx, keep ? "RELEASE w" : "ROLLBACK TO w; RELEASE w");
-                }
-                await tx.CommitAsync();
-                foreach (var job in batch) job.Complete();
-            }
-            catch (Exception e)
-            {
-                // The batch did not commit: nothing in it happened, so every job fails; the connection starts afresh.
-                foreach (var job in batch) job.Fail(e);
-                if (connection is not null) await connection.DisposeAsync();
-                connection = null;
-            }
-            batch.Clear();
+            while (!_pending.IsEmpty) await RunBatchAsync();
         }
-        if (connection is not null) await connection.DisposeAsync();
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private async Task RunBatchAsync()
+    {
+        while (_batch.Count < MaxBatch && _pending.TryDequeue(out var job)) _batch.Add(job);
+        try
+        {
+            _connection ??= await OpenAsync();
+            await using var tx = await _connection.BeginTransactionAsync();
+            foreach (var job in _batch)
+            {
+                await ExecuteAsync(_connection, tx, "SAVEPOINT w");
+                var keep = await job.RunAsync(_connection, tx);
+                await ExecuteAsync(_connection, tx, keep ? "RELEASE w" : "ROLLBACK TO w; RELEASE w");
+            }
+            await tx.CommitAsync();
+            foreach (var job in _batch) job.Complete();
+        }
+        catch (Exception e)
+        {
+            // The batch did not commit: nothing in it happened, so every job fails; the connection starts afresh.
+            foreach (var job in _batch) job.Fail(e);
+            if (_connection is not null) await CloseAsync(_connection);
+            _connection = null;
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+    }
+
+    /// <summary>The writer's connection keeps its statements prepared: every send runs the same few.</summary>
+    private async Task<DbConnection> OpenAsync()
+    {
+        var connection = await _open(CancellationToken.None);
+        PreparedStatements.Keep(connection);
+        return connection;
+    }
+
+    private static ValueTask CloseAsync(DbConnection connection)
+    {
+        PreparedStatements.Release(connection);
+        return connection.DisposeAsync();
     }
 
     private static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, string sql)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
+        await using var statement = Statement.Of(connection, tx, sql);
+        await statement.ExecuteAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop;
+        _disposed = true;
+        // Writes already queued still run: wait for whoever runs them to let go, then keep the writer for good.
+        if (Volatile.Read(ref _running) == 1 || !_pending.IsEmpty)
+            await _idle.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+        while (!TryEnter()) await Task.Delay(10);
+        while (_pending.TryDequeue(out var late)) late.Fail(new ObjectDisposedException(nameof(SqliteWriter)));
+        if (_connection is not null) await CloseAsync(_connection);
+        _connection = null;
         // Only this database's pool: other servers in the same process (test classes) keep theirs, and their WAL files.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Parley.Server.Api;
+using Parley.Server.Data;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Messages;
@@ -39,15 +40,19 @@ public static class MessageStore
     /// <summary>A failure that rolls the send back: this sender already used this clientMessageId here.</summary>
     public static readonly Failure Duplicate = Failure.Conflict("Duplicate clientMessageId");
 
-    public static Task<MessageAccess?> AccessAsync(DbConnection connection, DbTransaction? tx, string conversationId, string userId) =>
-        connection.QuerySingleOrDefaultAsync<MessageAccess>(
-            """
-            SELECT c.id, c.type, c.direct_key, c.last_seq, m.role AS my_role, m.last_read_seq AS my_last_read_seq, m.last_read_at AS my_last_read_at,
-                CASE WHEN c.type = 'direct' THEN (SELECT COUNT(*) FROM members d WHERE d.conversation_id = c.id) ELSE 0 END AS direct_member_count,
-                u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture, u.email AS my_email
-            FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.user_id = @userId JOIN users u ON u.id = m.user_id
-            WHERE c.id = @conversationId AND c.deleted_at IS NULL
-            """, new { conversationId, userId }, tx);
+    private const string AccessSql = """
+        SELECT c.id, c.type, c.direct_key, c.last_seq, m.role AS my_role, m.last_read_seq AS my_last_read_seq, m.last_read_at AS my_last_read_at,
+            CASE WHEN c.type = 'direct' THEN (SELECT COUNT(*) FROM members d WHERE d.conversation_id = c.id) ELSE 0 END AS direct_member_count,
+            u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture, u.email AS my_email
+        FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.user_id = @userId JOIN users u ON u.id = m.user_id
+        WHERE c.id = @conversationId AND c.deleted_at IS NULL
+        """;
+
+    public static async Task<MessageAccess?> AccessAsync(DbConnection connection, DbTransaction? tx, string conversationId, string userId)
+    {
+        await using var statement = Statement.Of(connection, tx, AccessSql).With("conversationId", conversationId).With("userId", userId);
+        return await statement.FirstOrDefaultAsync<MessageAccess>();
+    }
 
     public static Task<MessageRow?> GetAsync(DbConnection connection, DbTransaction? tx, string messageId) =>
         connection.QuerySingleOrDefaultAsync<MessageRow>($"{Select} WHERE x.id = @messageId", new { messageId }, tx);
@@ -74,25 +79,34 @@ public static class MessageStore
     /// Allocates the next seq under the conversation's row lock (PostgreSQL) or the single writer (SQLite):
     /// seqs stay gap-free because a rolled-back send rolls this back too. Null when the conversation is gone.
     /// </summary>
-    public static Task<long?> AllocateSeqAsync(DbConnection connection, DbTransaction tx, string conversationId, long now) =>
-        connection.ExecuteScalarAsync<long?>(
-            "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = @now WHERE id = @conversationId AND deleted_at IS NULL RETURNING last_seq",
-            new { conversationId, now }, tx);
+    public static async Task<long?> AllocateSeqAsync(DbConnection connection, DbTransaction tx, string conversationId, long now)
+    {
+        await using var statement = Statement.Of(connection, tx,
+            "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = @now WHERE id = @conversationId AND deleted_at IS NULL RETURNING last_seq");
+        return await statement.With("conversationId", conversationId).With("now", now).ScalarAsync<long?>();
+    }
 
     /// <summary>Inserts the row; false when its clientMessageId was already used by that sender in that conversation.</summary>
-    public static async Task<bool> InsertAsync(DbConnection connection, DbTransaction tx, MessageRow r) =>
-        await connection.ExecuteAsync(
+    public static async Task<bool> InsertAsync(DbConnection connection, DbTransaction tx, MessageRow r)
+    {
+        await using var statement = Statement.Of(connection, tx,
             """
             INSERT INTO messages (id, conversation_id, seq, sender_id, type, content, file_url, payload, client_message_id, reply_to_id, created_at)
-            VALUES (@Id, @ConversationId, @Seq, @SenderId, @Type, @Content, @FileUrl, @Payload, @ClientMessageId, @ReplyToId, @CreatedAt)
+            VALUES (@id, @conversationId, @seq, @senderId, @type, @content, @fileUrl, @payload, @clientMessageId, @replyToId, @createdAt)
             ON CONFLICT DO NOTHING
-            """, new { r.Id, r.ConversationId, r.Seq, r.SenderId, r.Type, r.Content, r.FileUrl, r.Payload, r.ClientMessageId, r.ReplyToId, r.CreatedAt }, tx) > 0;
+            """);
+        return await statement.With("id", r.Id).With("conversationId", r.ConversationId).With("seq", r.Seq).With("senderId", r.SenderId)
+            .With("type", r.Type).With("content", r.Content).With("fileUrl", r.FileUrl).With("payload", r.Payload)
+            .With("clientMessageId", r.ClientMessageId).With("replyToId", r.ReplyToId).With("createdAt", r.CreatedAt).ExecuteAsync() > 0;
+    }
 
     /// <summary>Moves a read marker forward only; true when it moved.</summary>
-    public static async Task<bool> MoveMarkerAsync(DbConnection connection, DbTransaction tx, string conversationId, string userId, long seq, long now) =>
-        await connection.ExecuteAsync(
-            "UPDATE members SET last_read_seq = @seq, last_read_at = @now WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq",
-            new { conversationId, userId, seq, now }, tx) > 0;
+    public static async Task<bool> MoveMarkerAsync(DbConnection connection, DbTransaction tx, string conversationId, string userId, long seq, long now)
+    {
+        await using var statement = Statement.Of(connection, tx,
+            "UPDATE members SET last_read_seq = @seq, last_read_at = @now WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq");
+        return await statement.With("conversationId", conversationId).With("userId", userId).With("seq", seq).With("now", now).ExecuteAsync() > 0;
+    }
 
     public static async Task<bool> EditAsync(DbConnection connection, DbTransaction tx, string messageId, string content, long now) =>
         await connection.ExecuteAsync("UPDATE messages SET content = @content, edited_at = @now WHERE id = @messageId AND deleted_at IS NULL",

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
 
@@ -17,9 +16,10 @@ public static class EventLog
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(data, JsonSetup.Default);
         var now = Clock.NowMs();
-        var cursor = await connection.ExecuteScalarAsync<long>(
-            "INSERT INTO events (conversation_id, user_id, type, data, created_at) VALUES (@conversationId, @userId, @type, @data, @now) RETURNING id",
-            new { conversationId, userId, type, data = System.Text.Encoding.UTF8.GetString(json), now }, tx);
+        await using var statement = Statement.Of(connection, tx,
+            "INSERT INTO events (conversation_id, user_id, type, data, created_at) VALUES (@conversationId, @userId, @type, @data, @now) RETURNING id");
+        var cursor = await statement.With("conversationId", conversationId).With("userId", userId).With("type", type)
+            .With("data", System.Text.Encoding.UTF8.GetString(json)).With("now", now).ScalarAsync<long>();
         return new ChatEvent(cursor, type, conversationId, userId, now, json);
     }
 }
