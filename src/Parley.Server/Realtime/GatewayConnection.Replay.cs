@@ -2,13 +2,29 @@ namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Resume on a live socket without doubling: while missed events are replayed, live events are held back;
-/// afterwards the held ones are released in arrival order, minus any the replay already sent.
+/// afterwards the held ones are released in arrival order, minus any the replay already sent. Events that
+/// reached a new socket live before its first resume are left out of that replay: the client has them.
 /// </summary>
 public sealed partial class GatewayConnection
 {
+    /// <summary>How many live events a new socket remembers while it has not resumed yet (a client resumes right after connecting).</summary>
+    private const int RememberedBeforeResume = 1024;
+
     private readonly Lock _replayGate = new();
     private volatile List<OutFrame>? _replay;
     private volatile HashSet<long> _replayed = [];
+    private HashSet<long>? _sentBeforeResume;
+    private bool _resumed;
+
+    private void NoteSentBeforeResume(long cursor)
+    {
+        lock (_replayGate)
+        {
+            if (_resumed) return;
+            _sentBeforeResume ??= [];
+            if (_sentBeforeResume.Count < RememberedBeforeResume) _sentBeforeResume.Add(cursor);
+        }
+    }
 
     public void BeginReplay()
     {
@@ -18,10 +34,18 @@ public sealed partial class GatewayConnection
     /// <summary>Queues the replayed events in order, waiting for room rather than overflowing.</summary>
     public async ValueTask ReplayAsync(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
+        HashSet<long>? alreadySent;
+        lock (_replayGate)
+        {
+            _resumed = true;
+            alreadySent = _sentBeforeResume;
+            // Kept across the pages of one catch-up; let go once a page reaches past everything it holds.
+            if (alreadySent is not null && (events.Count == 0 || events[^1].Cursor >= alreadySent.Max())) _sentBeforeResume = null;
+        }
         var replayed = new HashSet<long>(events.Count);
         foreach (var e in events)
         {
-            await SendAsync(Frames.Event(e), ct);
+            if (alreadySent?.Contains(e.Cursor) != true) await SendAsync(Frames.Event(e), ct);
             replayed.Add(e.Cursor);
         }
         _replayed = replayed;

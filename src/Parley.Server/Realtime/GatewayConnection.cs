@@ -50,6 +50,9 @@ public sealed partial class GatewayConnection
         {
             if (_replay is not null) return Hold(frame);
             if (_replayed.Contains(frame.Cursor)) return true;
+            if (!TryQueue(frame)) return false;
+            NoteSentBeforeResume(frame.Cursor);
+            return true;
         }
         return TryQueue(frame);
     }

@@ -221,7 +221,7 @@ public static class EventBusExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Redis").Get<RedisBusOptions>() ?? new RedisBusOptions());
         services.AddSingleton<IEventBus>(sp => sp.GetRequiredService<RedisBusOptions>().Connection is { Length: > 0 }
             ? ActivatorUtilities.CreateInstance<RedisEventBus>(sp)
-            : new InProcessEventBus());
+            : new InProcessEventBus(contiguousCursors: sp.GetRequiredService<Parley.Server.Data.Db>().IsSqlite));
         // Connects and subscribes before the server takes requests, so no event published after start-up is missed.
         services.AddHostedService(sp => new BusLifetime(sp.GetRequiredService<IEventBus>()));
         return services;
