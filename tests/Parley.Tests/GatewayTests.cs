@@ -237,16 +237,23 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
         Assert.Equal(400, wrongType.GetProperty("error").GetProperty("status").GetInt32());
     }
 
-    [Fact]
-    public async Task Resume_right_after_connecting_does_not_repeat_what_the_socket_already_got_live()
+    /// <summary>Alice's socket sees bob rename the group, then drops; returns the last cursor it saw.</summary>
+    private static async Task<long> SeenThenDroppedAsync(TestUser alice, TestUser bob, string id)
     {
-        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
-        var id = await bob.GroupAsync(alice);
         var first = await alice.OnlineAsync();
         (await bob.PutAsync($"/api/conversations/{id}", new { name = "Seen" })).Expect(200);
         var seen = (await first.EventAsync("conversation:updated", id)).Cursor();
         first.Abort();
         await first.DisposeAsync();
+        return seen;
+    }
+
+    [Fact]
+    public async Task Resume_right_after_connecting_does_not_repeat_what_the_socket_already_got_live()
+    {
+        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        var id = await bob.GroupAsync(alice);
+        var seen = await SeenThenDroppedAsync(alice, bob, id);
         (await bob.PutAsync($"/api/conversations/{id}", new { name = "Missed" })).Expect(200);
 
         // The new socket gets an event live before the client gets round to resuming.
@@ -290,11 +297,7 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
     {
         var (alice, bob, carol) = (await app.UserAsync("alice"), await app.UserAsync("bob"), await app.UserAsync("carol"));
         var id = await bob.GroupAsync(alice);
-        var first = await alice.OnlineAsync();
-        (await bob.PutAsync($"/api/conversations/{id}", new { name = "Seen" })).Expect(200);
-        var seen = (await first.EventAsync("conversation:updated", id)).Cursor();
-        first.Abort();
-        await first.DisposeAsync();
+        var seen = await SeenThenDroppedAsync(alice, bob, id);
 
         for (var i = 1; i <= 3; i++) (await bob.PutAsync($"/api/conversations/{id}", new { name = $"Missed {i}" })).Expect(200);
         (await bob.PostAsync($"/api/conversations/{id}/members", new { user_id = carol.Id })).Expect(200);
