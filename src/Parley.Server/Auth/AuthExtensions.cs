@@ -13,6 +13,8 @@ public static class AuthExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserStamps>();
         services.AddSingleton<SigningKey>();
+        services.AddSingleton<Revocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<UserRow>>(sp => new PasswordHasher<UserRow>(
             Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions
