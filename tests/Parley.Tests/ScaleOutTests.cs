@@ -179,7 +179,7 @@ public sealed class ScaleOutTests
         ChatEvent[] events =
         [
             new(42, EventTypes.MessageNew, "c-1", null, 1_700_000_000_123, Encoding.UTF8.GetBytes("{\"text\":\"héllo ✓\"}")),
-            new(0, EventTypes.Typing, "c-1", null, 5, Encoding.UTF8.GetBytes("{}")) { ExceptUserId = "typist" },
+            new(0, EventTypes.Typing, "c-1", null, 5, Encoding.UTF8.GetBytes("{}")) { ExceptUserId = "typist", Lifetime = TimeSpan.FromSeconds(6) },
             new(long.MaxValue, EventTypes.NotificationNew, null, "u-ü", 0, ReadOnlyMemory<byte>.Empty),
         ];
         var batch = EventWire.Decode(EventWire.Encode(node, 7, events));
@@ -188,10 +188,14 @@ public sealed class ScaleOutTests
         Assert.Equal(3, batch.Events.Count);
         foreach (var (sent, got) in events.Zip(batch.Events))
         {
-            Assert.Equal((sent.Cursor, sent.Type, sent.ConversationId, sent.UserId, sent.CreatedAt, sent.ExceptUserId),
-                (got.Cursor, got.Type, got.ConversationId, got.UserId, got.CreatedAt, got.ExceptUserId));
+            Assert.Equal((sent.Cursor, sent.Type, sent.ConversationId, sent.UserId, sent.CreatedAt, sent.ExceptUserId, sent.Lifetime),
+                (got.Cursor, got.Type, got.ConversationId, got.UserId, got.CreatedAt, got.ExceptUserId, got.Lifetime));
             Assert.Equal(sent.Data.ToArray(), got.Data.ToArray());
         }
+        // Batches an older node can read entirely go out in its version (2); lifetimes and internal messages need 3.
+        Assert.Equal([3, 2, 3], new[] { events, [events[0], events[2]], [new ChatEvent(0, EventTypes.StampChanged, null, "u", 0, "{}"u8.ToArray())] }
+            .Select(batch => (int)EventWire.Encode(node, 1, batch)[0]));
+        Assert.Equal(events[0].Data.ToArray(), EventWire.Decode(EventWire.Encode(node, 1, [events[0]])).Events[0].Data.ToArray());
         Assert.Throws<FormatException>(() => EventWire.Decode([9, 1, 2, 3]));
         Assert.ThrowsAny<Exception>(() => EventWire.Decode(EventWire.Encode(node, 1, events)[..^3]));
     }

@@ -15,7 +15,7 @@ public sealed partial class PresenceHeartbeat(PresenceTracker tracker, PresenceS
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (tracker.Cluster is not { } cluster) return;
-        using var timer = new PeriodicTimer(options.Value.NodeTtl / 3, time);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(Math.Max(100, options.Value.NodeTtl.TotalMilliseconds / 3)), time);
         var first = true;
         do
         {
