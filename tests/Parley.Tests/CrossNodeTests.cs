@@ -315,7 +315,7 @@ public sealed class CrossNodeTests
             return cursors;
         }
 
-        // Other tests' transactions on the same PostgreSQL server can hold the settled head back for a moment: sync until it passes `last`.
+        // Any other transaction appending to this database holds the head back while it runs: sync until it passes `last`.
         async Task<List<long>> SyncThroughAsync(long last)
         {
             var seen = new List<long>();

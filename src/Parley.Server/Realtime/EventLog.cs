@@ -17,7 +17,7 @@ public static class EventLog
     private const string SqliteAppend =
         "INSERT INTO events (conversation_id, user_id, type, data, created_at) VALUES (@conversationId, @userId, @type, @data, @now) RETURNING id";
 
-    /// <summary>PostgreSQL records, with the row, what replay needs to hand out only settled cursors (migration 006).</summary>
+    /// <summary>PostgreSQL: the function first announces the transaction to replay, which hands out only settled cursors (migration 006).</summary>
     private const string PostgresAppend = "SELECT parley_append_event(@conversationId, @userId, @type, @data, @now)";
 
     public static async Task<ChatEvent> AppendAsync<T>(DbConnection connection, DbTransaction tx, string type,

@@ -66,16 +66,19 @@ public sealed class EventReplay(Db db, IOptions<GatewayOptions> options)
     private const string SqliteHead = "SELECT MAX(x) FROM (SELECT MAX(id) AS x FROM events UNION ALL SELECT pruned_through AS x FROM event_retention) t";
 
     /// <summary>
-    /// Every transaction that drew an id below a visible event E has a transaction id below E.settle_xid
-    /// (migration 006). Once this snapshot's xmin, the oldest transaction still running, has passed it, all of
-    /// them have ended: what they committed is visible, the rest never will be. The newest such event is the
-    /// head; newer ones wait for the transactions that may still fill a gap below them.
+    /// A transaction appending events holds, from before it draws its first id until it ends, a shared advisory
+    /// lock whose key carries a value L below all its ids (migration 006). So no transaction still running holds an
+    /// id below the lowest such L + 1, and the newest visible event up to there is the head. The events are read in
+    /// this statement's snapshot and the locks after it, so a transaction that drew an id below a visible event and
+    /// is still running shows in pg_locks. Transactions that append nothing, and other databases, never hold it back.
     /// </summary>
     private const string PostgresHead =
         """
         SELECT MAX(x) FROM (
-            SELECT (SELECT id FROM events WHERE settle_xid <= (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
-                    ORDER BY id DESC LIMIT 1) AS x
+            SELECT MAX(id) AS x FROM events WHERE id <= COALESCE((
+                SELECT MIN(((l.classid::bigint << 32) | l.objid::bigint) & 281474976710655) + 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.mode = 'ShareLock' AND l.objsubid = 1 AND (l.classid::bigint >> 16) = 20577
+                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())), 9223372036854775807)
             UNION ALL SELECT pruned_through AS x FROM event_retention) t
         """;
 

@@ -5,46 +5,30 @@ CREATE TABLE settings (
 );
 
 -- Commit-ordered resume. Event ids are drawn when a row is inserted, but transactions commit in another
--- order: a reader may see id 11 while the transaction holding id 10 is still open. settle_xid is a
--- transaction id assigned AFTER the event's id was drawn, by a transaction that had its own id BEFORE:
--- every transaction that drew a lower event id has a smaller transaction id. So once a reader's snapshot
--- xmin has passed a visible event's settle_xid, no id below that event can still appear, and replay hands
--- out cursors only up to the newest such event (see EventReplay).
--- Rows written before this migration (or by a node of an older version during a rolling upgrade) count as
--- settled at once, as they always did.
-ALTER TABLE events ADD COLUMN settle_xid BIGINT NOT NULL DEFAULT 0;
--- The argument above needs ids drawn in time order across sessions: no per-session sequence cache.
+-- order: a reader may see id 11 while the transaction holding id 10 is still open. So a transaction that
+-- appends events announces itself first, for as long as it runs: before it draws its first id it takes a
+-- shared transaction-level advisory lock whose key carries the sequence's last value L (every id it draws is
+-- above L). A reader (EventReplay's head) sees in pg_locks the appenders of this database still running: no
+-- id up to the lowest L belongs to a running transaction, so what was committed there is visible and the rest
+-- never will be, and replay hands out cursors only up to the newest visible event at or below that L + 1. Only appenders of this database hold a reader back; other
+-- transactions and databases do not. Key: 0x5061 ("Pa") in the top 16 bits, L in the low 48.
+-- The argument needs ids handed out in time order across sessions: no per-session sequence cache.
 ALTER TABLE events ALTER COLUMN id SET CACHE 1;
-
--- Throwaway rows whose only purpose is to assign a fresh (sub)transaction id; always rolled back.
-CREATE UNLOGGED TABLE event_xid_ticks (tick INTEGER);
 
 CREATE FUNCTION parley_append_event(p_conversation_id TEXT, p_user_id TEXT, p_type TEXT, p_data TEXT, p_created_at BIGINT)
 RETURNS BIGINT LANGUAGE plpgsql VOLATILE AS $$
 DECLARE
-    v_top xid8;
     v_id BIGINT;
-    v_sub xid;
-    v_low BIGINT;
-    v_settle BIGINT;
 BEGIN
-    -- 1. This transaction's id exists before the event id is drawn (a no-op when it already wrote).
-    v_top := pg_current_xact_id();
-    -- 2. The event id.
-    v_id := nextval(pg_get_serial_sequence('events', 'id'));
-    -- 3. A transaction id assigned after it: a subtransaction's, which is never returned by
-    --    pg_current_xact_id(), so take it from a row it inserts, then roll the subtransaction back.
-    BEGIN
-        INSERT INTO event_xid_ticks (tick) VALUES (1) RETURNING xmin INTO v_sub;
-        RAISE SQLSTATE 'PXTCK';
-    EXCEPTION WHEN SQLSTATE 'PXTCK' THEN NULL;
-    END;
-    -- xmin is 32 bits: put it in the top transaction's epoch (it is newer, so one epoch later if it wrapped).
-    v_low := v_sub::text::BIGINT;
-    v_settle := ((v_top::text::BIGINT >> 32) << 32) + v_low;
-    IF v_low < (v_top::text::BIGINT & 4294967295) THEN v_settle := v_settle + 4294967296; END IF;
-    INSERT INTO events (id, conversation_id, user_id, type, data, created_at, settle_xid) OVERRIDING SYSTEM VALUE
-    VALUES (v_id, p_conversation_id, p_user_id, p_type, p_data, p_created_at, v_settle);
+    -- Once per transaction (the setting is transaction-local): announce before drawing.
+    IF COALESCE(current_setting('parley.appending', true), '') <> 'yes' THEN
+        PERFORM pg_advisory_xact_lock_shared((x'5061'::BIGINT << 48)
+            + COALESCE(pg_sequence_last_value(pg_get_serial_sequence('events', 'id')::regclass), 0));
+        PERFORM set_config('parley.appending', 'yes', true);
+    END IF;
+    INSERT INTO events (conversation_id, user_id, type, data, created_at)
+    VALUES (p_conversation_id, p_user_id, p_type, p_data, p_created_at)
+    RETURNING id INTO v_id;
     RETURN v_id;
 END
 $$;
