@@ -21,7 +21,7 @@ public sealed partial class PresenceHeartbeat(PresenceTracker tracker, PresenceS
         {
             try
             {
-                var (forgotten, dead) = await cluster.BeatAsync(first);
+                var (forgotten, dead) = await cluster.BeatAsync(first).WaitAsync(PresenceTracker.RedisTimeout, stoppingToken);
                 first = false;
                 if (forgotten)
                 {

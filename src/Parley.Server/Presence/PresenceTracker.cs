@@ -30,6 +30,9 @@ public sealed partial class PresenceTracker : IDisposable
         if (bus is RedisEventBus redis) Cluster = new RedisPresence(redis, node, options.Value.NodeTtl);
     }
 
+    /// <summary>How long a socket or a request waits for Redis before going on with what this node knows.</summary>
+    public static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The presence the nodes share, when Redis is configured.</summary>
     public RedisPresence? Cluster { get; }
 
@@ -54,7 +57,7 @@ public sealed partial class PresenceTracker : IDisposable
         if (!Shared) return !returned;
         try
         {
-            return await Cluster!.ConnectAsync(userId);
+            return await Cluster!.ConnectAsync(userId).WaitAsync(RedisTimeout);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -94,7 +97,7 @@ public sealed partial class PresenceTracker : IDisposable
         if (Cluster is null || online.Count == ids.Count) return online;
         try
         {
-            online.UnionWith(await Cluster.OnlineAsync([.. ids.Where(id => !online.Contains(id))]).WaitAsync(ReadTimeout, ct));
+            online.UnionWith(await Cluster.OnlineAsync([.. ids.Where(id => !online.Contains(id))]).WaitAsync(RedisTimeout, ct));
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -104,7 +107,6 @@ public sealed partial class PresenceTracker : IDisposable
         return online;
     }
 
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<bool> IsOnlineAsync(string userId, CancellationToken ct = default) => (await OnlineAsync([userId], ct)).Count > 0;
 
