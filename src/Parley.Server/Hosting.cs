@@ -63,10 +63,13 @@ public static class Hosting
         services.AddSingleton<ConnectionRegistry>();
         services.AddSingleton<MembershipCache>();
         services.AddSingleton<TypingTracker>();
+        services.AddSingleton<TypingExpiry>();
         services.AddSingleton<EventReplay>();
         services.AddSingleton<GatewayDispatcher>();
         services.AddSingleton<Gateway>();
         services.AddHostedService<FanOut>();
+        // After the bus (AddParleyEventBus): it beats through the bus's Redis connection.
+        services.AddHostedService<PresenceHeartbeat>();
         services.AddHostedService<EventPruner>();
         services.AddBuiltInGatewayRequests();
         return services;

@@ -25,7 +25,7 @@ builder.Services.AddParleyOpenApi();
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
-app.EnsureSigningKey();
+await app.EnsureSigningKeyAsync();
 
 app.UseParleyErrors();
 app.MapParleyDocs();

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;
@@ -202,7 +203,7 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.InRange(iat, now - 300, now + 5);
         Assert.True(exp > now, "token already expired");
         Assert.False(string.IsNullOrEmpty(claims.Str("sst")));
-        // Signed with the key in the data folder.
+        // Signed with the server's key (generated into the database: no Auth:SigningKey in tests).
         Assert.Equal(Signature(SigningKey(), $"{parts[0]}.{parts[1]}"), parts[2]);
     }
 
@@ -374,7 +375,7 @@ public sealed class AuthTests(ParleyApp app) : IClassFixture<ParleyApp>
         response.ExpectError(401, "unauthorized");
     }
 
-    private byte[] SigningKey() => Convert.FromBase64String(File.ReadAllText(Path.Combine(app.DataDirectory, "jwt.key")).Trim());
+    private byte[] SigningKey() => app.Services.GetRequiredService<Parley.Server.Auth.SigningKey>().Value;
 
     /// <summary>An HS256 token signed with the server's real key, with whatever claims the test wants.</summary>
     private string Sign(object claims)

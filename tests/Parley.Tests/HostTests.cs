@@ -21,8 +21,10 @@ public sealed class HostTests(ParleyApp app) : IClassFixture<ParleyApp>
     [Fact]
     public async Task The_database_is_where_the_settings_say_and_migrated()
     {
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "jwt.key")));
         await using var connection = await app.Db.OpenAsync();
+        // No Auth:SigningKey: the key was generated once into the database (shared by every node), not into a file.
+        Assert.Equal(64, Convert.FromBase64String(await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = 'jwt_signing_key'") ?? "").Length);
+        Assert.False(File.Exists(Path.Combine(app.DataDirectory, "jwt.key")));
         Assert.Equal(Migrator.Versions(app.Dialect), await connection.QueryAsync<long>("SELECT version FROM schema_version ORDER BY version"));
         if (app.Dialect == Dialect.Sqlite)
         {

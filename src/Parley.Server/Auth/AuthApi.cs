@@ -46,7 +46,7 @@ public static class AuthApi
         if (taken.Count > 0) return Taken(taken);
 
         var token = tokens.Issue(user.Id, user.SecurityStamp);
-        return Ok.Created(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, presence.StatusOf(user, user.Id))),
+        return Ok.Created(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, await presence.StatusOfAsync(user, user.Id, ct))),
             "User registered successfully");
     }
 
@@ -81,7 +81,7 @@ public static class AuthApi
         }
 
         var token = tokens.Issue(user.Id, user.SecurityStamp);
-        return Ok.With(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, presence.StatusOf(user, user.Id))),
+        return Ok.With(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, await presence.StatusOfAsync(user, user.Id, ct))),
             "Login successful");
     }
 

@@ -12,6 +12,9 @@ public static class AuthExtensions
         services.AddOptions<AuthOptions>().BindConfiguration("Auth");
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserStamps>();
+        services.AddSingleton<SigningKey>();
+        services.AddSingleton<Revocations>();
+        services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<UserRow>>(sp => new PasswordHasher<UserRow>(
             Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions
@@ -26,10 +29,10 @@ public static class AuthExtensions
         return services;
     }
 
-    /// <summary>Creates (or loads) the signing key at start-up rather than on the first login.</summary>
-    public static WebApplication EnsureSigningKey(this WebApplication app)
+    /// <summary>Loads (or creates) the signing key at start-up, after the migrations, rather than on the first login.</summary>
+    public static async Task EnsureSigningKeyAsync(this WebApplication app)
     {
+        await app.Services.GetRequiredService<SigningKey>().LoadAsync();
         app.Services.GetRequiredService<TokenService>();
-        return app;
     }
 }

@@ -1,12 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using JWT;
 using JWT.Algorithms;
 using JWT.Exceptions;
 using JWT.Serializers;
 using Microsoft.Extensions.Options;
-using Parley.Server.Data;
 
 namespace Parley.Server.Auth;
 
@@ -23,9 +20,9 @@ public sealed class TokenService
     private readonly JwtDecoder _decoder;
     private readonly JwtBase64UrlEncoder _urlEncoder = new();
 
-    public TokenService(IOptions<AuthOptions> options, DataOptions data)
+    public TokenService(IOptions<AuthOptions> options, SigningKey key)
     {
-        _key = LoadKey(options.Value.SigningKey, data.DataDirectory);
+        _key = key.Value;
         _lifetime = options.Value.TokenLifetime;
         var serializer = new StjSerializer();
         var urlEncoder = _urlEncoder;
@@ -86,18 +83,6 @@ public sealed class TokenService
         {
             return null;
         }
-    }
-
-    private static byte[] LoadKey(string? configured, string dataDirectory)
-    {
-        if (!string.IsNullOrWhiteSpace(configured)) return Encoding.UTF8.GetBytes(configured);
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, "jwt.key");
-        if (File.Exists(path)) return Convert.FromBase64String(File.ReadAllText(path).Trim());
-        var key = RandomNumberGenerator.GetBytes(64);
-        File.WriteAllText(path, Convert.ToBase64String(key));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return key;
     }
 
     /// <summary>System.Text.Json for the JWT package, which expects claims as plain CLR values (not JsonElement).</summary>

@@ -8,9 +8,9 @@ namespace Parley.Server.Auth;
 /// <summary>
 /// The current security stamp of each user, so that every request can check its token has not been
 /// revoked without a database round trip. Changing a password or deleting an account calls
-/// <see cref="Forget"/>; a deleted user has no stamp and every token of theirs fails. On PostgreSQL other
-/// nodes may change a stamp, so a cached stamp is re-read after Auth:StampCacheSeconds (default 5 there,
-/// for ever on single-node SQLite).
+/// <see cref="Forget"/> on every node (<see cref="Revocations"/>); a deleted user has no stamp and every token
+/// of theirs fails. On PostgreSQL a node may miss that message (Redis away), so a cached stamp is also re-read
+/// after Auth:StampCacheSeconds (default 5 there, for ever on single-node SQLite).
 /// </summary>
 public sealed class UserStamps(Db db, IOptions<AuthOptions> options)
 {

@@ -12,8 +12,9 @@ public sealed class ConversationViews(UserStore users, PresenceTracker presence)
     {
         var list = members.ToList();
         var byId = (await users.GetManyAsync(list.Select(m => m.UserId), ct)).ToDictionary(u => u.Id);
+        var statuses = await presence.StatusesAsync(byId.Values, viewerId, ct);
         return list.Where(m => byId.ContainsKey(m.UserId))
-            .Select(m => MemberDtoFactory.From(m, UserDto.From(byId[m.UserId], presence.StatusOf(byId[m.UserId], viewerId))))
+            .Select(m => MemberDtoFactory.From(m, UserDto.From(byId[m.UserId], statuses[m.UserId])))
             .ToList();
     }
 

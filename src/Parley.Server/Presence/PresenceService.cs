@@ -12,7 +12,8 @@ public sealed record PresencePayload(string? ConversationId, string UserId, stri
 
 /// <summary>
 /// Presence from sockets and manual statuses. Every change others can see is published as an ephemeral
-/// <c>presence</c> event to each user who shares a conversation with the user, and to nobody else.
+/// <c>presence</c> event to each user who shares a conversation with the user, and to nobody else; with
+/// several nodes, once, by the node where the change was decided (see <see cref="PresenceTracker"/>).
 /// </summary>
 public sealed partial class PresenceService(PresenceTracker tracker, UserStore users, Db db, IEventBus bus, ILogger<PresenceService> logger)
 {
@@ -20,13 +21,19 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
 
     public async Task ConnectedAsync(string userId)
     {
-        if (!tracker.Connected(userId)) return;
-        if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user);
+        if (await tracker.ConnectedAsync(userId)) await CameOnlineAsync(userId);
+    }
+
+    /// <summary>Tells the user's contacts they are online (unless a manual status says otherwise).</summary>
+    public async Task CameOnlineAsync(string userId)
+    {
+        if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user, online: true);
     }
 
     public void Disconnected(string userId) => tracker.Disconnected(userId, () => _ = WentOfflineAsync(userId));
 
-    private async Task WentOfflineAsync(string userId)
+    /// <summary>Records when the user was last seen and tells their contacts they are offline.</summary>
+    public async Task WentOfflineAsync(string userId)
     {
         try
         {
@@ -34,7 +41,7 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
             await using (var connection = await db.OpenAsync())
                 await connection.ExecuteAsync("UPDATE users SET last_seen_at = @now WHERE id = @userId AND (status IS NULL OR status <> 'invisible')",
                     new { userId, now = Clock.NowMs() });
-            if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user);
+            if (await users.GetAsync(userId) is { Status: null } user) await PublishAsync(user, online: false);
         }
         catch (Exception e)
         {
@@ -49,24 +56,25 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
         var status = StatusRules.Normalize(request.Status);
         if (!status.Ok) return status.Error!;
         if (await users.GetAsync(callerId, ct) is not { IsDeleted: false } user) return Failure.UserNotFound;
-        var before = tracker.StatusOf(user, Others);
+        var connected = await tracker.IsOnlineAsync(callerId, ct);
+        var before = PresenceTracker.StatusOf(user, Others, connected);
         user.Status = status.Value;
         await users.SetStatusAsync(callerId, user.Status, ct);
-        if (tracker.StatusOf(user, Others) != before) await PublishAsync(user, ct);
-        return View(user, callerId);
+        if (PresenceTracker.StatusOf(user, Others, connected) != before) await PublishAsync(user, connected, ct);
+        return View(user, callerId, connected);
     }
 
     public async Task<Outcome<StatusDto>> GetAsync(string userId, string viewerId, CancellationToken ct) =>
-        await users.GetAsync(userId, ct) is { } user ? View(user, viewerId) : Failure.UserNotFound;
+        await users.GetAsync(userId, ct) is { } user ? View(user, viewerId, !user.IsDeleted && await tracker.IsOnlineAsync(user.Id, ct)) : Failure.UserNotFound;
 
-    private StatusDto View(UserRow user, string viewerId)
+    private static StatusDto View(UserRow user, string viewerId, bool connected)
     {
-        var status = tracker.StatusOf(user, viewerId);
-        var online = !user.IsDeleted && tracker.IsOnline(user.Id) && (user.Id == viewerId || status != "offline");
+        var status = PresenceTracker.StatusOf(user, viewerId, connected);
+        var online = !user.IsDeleted && connected && (user.Id == viewerId || status != "offline");
         return new StatusDto(user.Id, status, Clock.ToTime(user.LastSeenAt), online);
     }
 
-    private async Task PublishAsync(UserRow user, CancellationToken ct = default)
+    private async Task PublishAsync(UserRow user, bool online, CancellationToken ct = default)
     {
         IEnumerable<string> audience;
         await using (var connection = await db.OpenAsync(ct))
@@ -78,7 +86,7 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
                 WHERE me.user_id = @userId AND o.user_id <> @userId AND c.deleted_at IS NULL
                 """, new { userId = user.Id });
         var data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            new PresencePayload(null, user.Id, tracker.StatusOf(user, Others), Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
+            new PresencePayload(null, user.Id, PresenceTracker.StatusOf(user, Others, online), Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
         var now = Clock.NowMs();
         await bus.PublishAsync([.. audience.Select(id => new ChatEvent(0, EventTypes.Presence, null, id, now, data))], ct);
     }

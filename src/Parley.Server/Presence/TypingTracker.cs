@@ -11,9 +11,10 @@ public sealed record TypingRequest(string? ConversationId);
 public sealed record TypingPayload(string ConversationId, string UserId, bool IsTyping);
 
 /// <summary>
-/// Who is typing where. Ephemeral: published on the bus (never stored) to the conversation's other members.
-/// A start that is not refreshed within <see cref="GatewayOptions.TypingTimeout"/> ends with a stop, and so
-/// does the socket that started it closing.
+/// Who is typing where, from this node's sockets. Ephemeral: published on the bus (never stored) to the
+/// conversation's other members. A start carries <see cref="GatewayOptions.TypingTimeout"/> as its lifetime:
+/// when it is not refreshed in time, every node ends it for its own sockets (<see cref="TypingExpiry"/>), so
+/// it ends also when this node is gone. A stop request, and the socket that started it closing, end it here.
 /// </summary>
 public sealed partial class TypingTracker(MembershipCache members, IEventBus bus, IOptions<GatewayOptions> options, TimeProvider time,
     ILogger<TypingTracker> logger)
@@ -31,7 +32,7 @@ public sealed partial class TypingTracker(MembershipCache members, IEventBus bus
         {
             if (_active.Remove(key, out var previous)) previous.Timer.Dispose();
             Typing? typing = null;
-            var timer = time.CreateTimer(_ => _ = ExpireAsync(key, typing!), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            var timer = time.CreateTimer(_ => Expire(key, typing!), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _active[key] = typing = new Typing(timer, connectionId);
             timer.Change(options.Value.TypingTimeout, Timeout.InfiniteTimeSpan);
         }
@@ -54,11 +55,10 @@ public sealed partial class TypingTracker(MembershipCache members, IEventBus bus
             if (Forget(key, t => t.ConnectionId == connectionId)) await PublishSafelyAsync(key);
     }
 
-    private async Task ExpireAsync((string, string) key, Typing expired)
-    {
-        // A refreshed start has a new timer: the old one firing late must not end it.
-        if (Forget(key, t => ReferenceEquals(t, expired))) await PublishSafelyAsync(key);
-    }
+    /// <summary>Every node delivering the start ends it by itself (<see cref="TypingExpiry"/>): here it is only forgotten.</summary>
+    private void Expire((string, string) key, Typing expired) =>
+        // A refreshed start has a new timer: the old one firing late must not forget it.
+        Forget(key, t => ReferenceEquals(t, expired));
 
     private bool Forget((string, string) key, Func<Typing, bool> matches)
     {
@@ -81,7 +81,11 @@ public sealed partial class TypingTracker(MembershipCache members, IEventBus bus
     {
         var payload = new TypingPayload(key.ConversationId, key.UserId, isTyping);
         var data = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSetup.Default);
-        await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = key.UserId }], ct);
+        await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data)
+        {
+            ExceptUserId = key.UserId,
+            Lifetime = isTyping ? options.Value.TypingTimeout : null,
+        }], ct);
         return payload;
     }
 

@@ -11,7 +11,16 @@ public sealed record ChatEvent(long Cursor, string Type, string? ConversationId,
     /// <summary>A conversation event that skips this member (typing goes to the others only).</summary>
     public string? ExceptUserId { get; init; }
 
+    /// <summary>
+    /// Ephemeral state that ends by itself (a typing start): every node that delivers it ends it for its own
+    /// sockets when no refresh or end follows within this time, also when the node that started it is gone.
+    /// </summary>
+    public TimeSpan? Lifetime { get; init; }
+
     public bool IsEphemeral => Cursor == 0;
+
+    /// <summary>A message between nodes (see <see cref="EventTypes.StampChanged"/>): never delivered to a client.</summary>
+    public bool IsInternal => Type.StartsWith(EventTypes.InternalPrefix, StringComparison.Ordinal);
 }
 
 public static class EventTypes
@@ -31,4 +40,9 @@ public static class EventTypes
     public const string Typing = "typing";
     public const string Presence = "presence";
     public const string NotificationNew = "notification:new";
+
+    /// <summary>Types of messages between nodes only; fan-out never hands them to a socket.</summary>
+    public const string InternalPrefix = "internal:";
+    /// <summary>A user's security stamp changed (password change, account deletion): {userId}. Every node drops its cached stamp and closes the user's sockets.</summary>
+    public const string StampChanged = InternalPrefix + "stamp";
 }

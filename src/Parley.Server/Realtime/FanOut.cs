@@ -1,11 +1,16 @@
+using Parley.Server.Presence;
+
 namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
 /// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. The frame is
-/// serialised once, on the first local recipient, and the same bytes are queued for all of them.
+/// serialised once, on the first local recipient, and the same bytes are queued for all of them. Messages
+/// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket; typing is shown to
+/// <see cref="TypingExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
-public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, ILogger<FanOut> logger) : IHostedService
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, TypingExpiry typing, ILogger<FanOut> logger)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -16,6 +21,13 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async ValueTask DeliverAsync(ChatEvent e)
+    {
+        if (e.IsInternal) return;
+        if (e.Type == EventTypes.Typing) await typing.ObserveAsync(e, DeliverHereAsync);
+        await DeliverHereAsync(e);
+    }
+
+    private async ValueTask DeliverHereAsync(ChatEvent e)
     {
         var changed = MembershipCache.ChangedConversation(e);
         // A deletion still reaches the members it is about; every other membership change is read fresh first.

@@ -26,6 +26,12 @@ public sealed class RedisEventBus(RedisBusOptions options, NodeId node, ILogger<
 
     public string ChannelName => options.Channel;
 
+    /// <summary>The bus's connection, for state the nodes share in Redis (presence); available once started.</summary>
+    public IDatabase Database => (_redis ?? throw new InvalidOperationException("The Redis event bus has not been started")).GetDatabase();
+
+    /// <summary>Where this deployment's keys live: the channel name and a colon, so deployments sharing a Redis stay apart.</summary>
+    public string KeyPrefix => options.Channel + ":";
+
     public async Task StartAsync(CancellationToken ct)
     {
         var configuration = ConfigurationOptions.Parse(options.Connection);
@@ -153,12 +159,16 @@ public sealed class RedisBusOptions
 }
 
 /// <summary>
-/// One published batch on the wire, compact and versioned: [1][node guid][sequence] then per event
-/// cursor, type, conversation id, user id (null-flagged), created-at and the payload's JSON bytes.
+/// One published batch on the wire, compact and versioned: [version][node guid][sequence] then per event
+/// cursor, type, conversation id, user id (null-flagged), created-at, the payload's JSON bytes, the user it
+/// skips and (version 3) its lifetime in milliseconds, 0 for none. A batch without lifetimes or internal
+/// messages is written as version 2, so during a rolling upgrade the nodes of the previous release miss only
+/// typing starts and the internal messages they would not understand (and would hand to sockets).
 /// </summary>
 public static class EventWire
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte VersionWithoutLifetimes = 2;
 
     public sealed record Batch(Guid Node, long Sequence, IReadOnlyList<ChatEvent> Events);
 
@@ -167,7 +177,8 @@ public static class EventWire
         using var buffer = new MemoryStream(64 + events.Sum(e => 96 + e.Data.Length));
         using (var w = new BinaryWriter(buffer))
         {
-            w.Write(Version);
+            var version = events.Any(e => e.Lifetime is not null || e.IsInternal) ? Version : VersionWithoutLifetimes;
+            w.Write(version);
             w.Write(node.ToByteArray());
             w.Write(sequence);
             w.Write7BitEncodedInt(events.Count);
@@ -181,6 +192,7 @@ public static class EventWire
                 w.Write7BitEncodedInt(e.Data.Length);
                 w.Write(e.Data.Span);
                 WriteNullable(w, e.ExceptUserId);
+                if (version == Version) w.Write7BitEncodedInt64(e.Lifetime is { } lifetime ? (long)lifetime.TotalMilliseconds : 0);
             }
         }
         return buffer.ToArray();
@@ -189,7 +201,8 @@ public static class EventWire
     public static Batch Decode(byte[] message)
     {
         using var r = new BinaryReader(new MemoryStream(message, writable: false));
-        if (r.ReadByte() != Version) throw new FormatException("Unknown event batch version");
+        var version = r.ReadByte();
+        if (version is not (VersionWithoutLifetimes or Version)) throw new FormatException("Unknown event batch version");
         var node = new Guid(r.ReadBytes(16));
         var sequence = r.ReadInt64();
         var count = r.Read7BitEncodedInt();
@@ -198,6 +211,7 @@ public static class EventWire
             events.Add(new ChatEvent(r.ReadInt64(), r.ReadString(), ReadNullable(r), ReadNullable(r), r.ReadInt64(), r.ReadBytes(r.Read7BitEncodedInt()))
             {
                 ExceptUserId = ReadNullable(r),
+                Lifetime = version == VersionWithoutLifetimes || r.Read7BitEncodedInt64() is not (> 0 and var ms) ? null : TimeSpan.FromMilliseconds(ms),
             });
         if (r.BaseStream.Position != message.Length) throw new FormatException("Trailing bytes after an event batch");
         return new Batch(node, sequence, events);

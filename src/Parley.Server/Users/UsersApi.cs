@@ -30,21 +30,21 @@ public static class UsersApi
     {
         var (rows, total) = await users.SearchAsync(search ?? q, paging, ct);
         http.Response.Headers["X-Total-Count"] = total.ToString();
-        var me = user.Id();
-        return Ok.With(rows.Select(u => UserDto.From(u, presence.StatusOf(u, me))).ToList(), "Users retrieved successfully");
+        var statuses = await presence.StatusesAsync(rows, user.Id(), ct);
+        return Ok.With(rows.Select(u => UserDto.From(u, statuses[u.Id])).ToList(), "Users retrieved successfully");
     }
 
     private static async Task<IResult> Get(string id, ClaimsPrincipal user, UserStore users, PresenceTracker presence, CancellationToken ct)
     {
         var row = await users.GetAsync(id, ct);
-        return row is null ? ApiError.NotFound("User not found") : Ok.With(UserDto.From(row, presence.StatusOf(row, user.Id())), "User retrieved successfully");
+        return row is null ? ApiError.NotFound("User not found") : Ok.With(UserDto.From(row, await presence.StatusOfAsync(row, user.Id(), ct)), "User retrieved successfully");
     }
 
     /// <summary>"me" stands for the caller's own id on every /users/{id} route.</summary>
     private static string Resolve(string id, ClaimsPrincipal user) => id == "me" ? user.Id() : id;
 
     private static async Task<IResult> Update(string id, Body<UpdateUserRequest> body, ClaimsPrincipal user, UserStore users,
-        IPasswordHasher<UserRow> hasher, UserStamps stamps, TokenService tokens, PresenceTracker presence, CancellationToken ct)
+        IPasswordHasher<UserRow> hasher, Revocations revocations, TokenService tokens, PresenceTracker presence, CancellationToken ct)
     {
         id = Resolve(id, user);
         if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only change your own profile");
@@ -75,17 +75,17 @@ public static class UsersApi
         row.UpdatedAt = Clock.NowMs();
         var taken = await users.UpdateAsync(row, passwordChanged, ct);
         if (taken.Count > 0) return AuthApi.Taken(taken);
-        if (!passwordChanged) return Ok.With(UserDto.From(row, presence.StatusOf(row, id)), "User updated successfully");
+        if (!passwordChanged) return Ok.With(UserDto.From(row, await presence.StatusOfAsync(row, id, ct)), "User updated successfully");
 
-        // Every earlier token is revoked now; the caller continues with the fresh one returned here.
-        stamps.Forget(id);
+        // Every earlier token is revoked now, on every node, and its sockets are closed; the caller continues with the fresh one returned here.
+        await revocations.StampChangedAsync(id);
         var token = tokens.Issue(row.Id, row.SecurityStamp);
-        return Ok.With(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(row, presence.StatusOf(row, id))),
+        return Ok.With(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(row, await presence.StatusOfAsync(row, id, ct))),
             "User updated successfully; other sessions were signed out");
     }
 
     private static async Task<IResult> Delete(string id, ClaimsPrincipal user, UserStore users, ConversationService conversations,
-        UserStamps stamps, Db db, IEventBus bus, CancellationToken ct)
+        Revocations revocations, Db db, IEventBus bus, CancellationToken ct)
     {
         id = Resolve(id, user);
         if (id != user.Id()) return await users.GetAsync(id, ct) is null ? ApiError.NotFound("User not found") : ApiError.Forbidden("You can only delete your own account");
@@ -96,7 +96,7 @@ public static class UsersApi
             await users.SoftDeleteAsync(connection, tx, id, Clock.NowMs());
             return true;
         }, ct);
-        stamps.Forget(id);
+        await revocations.StampChangedAsync(id);
         await bus.PublishAsync(events, ct);
         return Ok.With(new { id, deleted = true }, "User deleted successfully");
     }
