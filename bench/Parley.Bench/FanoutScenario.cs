@@ -8,25 +8,28 @@ namespace Parley.Bench;
 /// <summary>
 /// Issue #4's fan-out benchmark: one group, R receivers and S senders over the gateway; senders send at a fixed
 /// total rate for a fixed time (open loop), every message persisted; end-to-end latency is measured from the
-/// sender's timestamp carried in the message to its arrival at each receiver.
+/// sender's timestamp carried in the message to its arrival at each receiver. With several nodes (issue #5) the
+/// senders and the receivers are dealt round the nodes, so most deliveries cross from one node to another.
 /// </summary>
 public static class FanoutScenario
 {
     private static readonly byte[] Marker = Encoding.UTF8.GetBytes("\"content\":\"t:");
     private static readonly byte[] NewMessage = Encoding.UTF8.GetBytes("\"type\":\"message:new\"");
 
-    public static async Task RunAsync(Uri url, int receivers, int senders, int seconds, int[] rates, Report report, Func<(long, long)>? memory)
+    public static async Task RunAsync(IReadOnlyList<Uri> nodes, int receivers, int senders, int seconds, int[] rates, Report report,
+        Func<(long, long)>? memory, Func<(long Nodes, long Services)>? cpuMs)
     {
-        var users = await Setup.UsersAsync(url, receivers + senders, "fan");
+        var users = await Setup.UsersAsync(nodes[0], receivers + senders, "fan");
         var conversation = (await users[0].CreateGroupAsync("fan-out", users.Skip(1).Select(u => u.UserId!))).GetProperty("id").GetString()!;
         var senderSockets = new List<GatewayClient>();
         var receiverSockets = new List<GatewayClient>();
         var latencies = new Samples();
         long delivered = 0;
-        foreach (var user in users.Take(senders)) senderSockets.Add(await GatewayClient.ConnectAsync(url, user.Token!));
-        foreach (var user in users.Skip(senders))
+        foreach (var (user, i) in users.Take(senders).Select((u, i) => (u, i)))
+            senderSockets.Add(await GatewayClient.ConnectAsync(nodes[i % nodes.Count], user.Token!));
+        foreach (var (user, i) in users.Skip(senders).Select((u, i) => (u, i)))
         {
-            var socket = await GatewayClient.ConnectAsync(url, user.Token!);
+            var socket = await GatewayClient.ConnectAsync(nodes[i % nodes.Count], user.Token!);
             socket.OnFrame = frame =>
             {
                 var span = frame.Span;
@@ -48,6 +51,7 @@ public static class FanoutScenario
                 var acks = new Samples();
                 long failed = 0;
                 var total = rate * seconds;
+                var cpuBefore = cpuMs?.Invoke() ?? default;
                 var clock = Stopwatch.StartNew();
                 var inflight = new List<Task>(total);
                 for (var k = 0; k < total; k++)
@@ -65,11 +69,14 @@ public static class FanoutScenario
                 var s = latencies.Summarize();
                 var a = acks.Summarize();
                 var (_, peak) = memory?.Invoke() ?? (0, 0);
+                var cpu = cpuMs?.Invoke() ?? default;
                 report.Row(new()
                 {
                     ["rate"] = rate, ["sent"] = total - failed, ["failed"] = failed, ["delivered"] = delivered, ["expected"] = expected,
                     ["deliveriesPerSec"] = delivered / elapsed, ["p50Ms"] = s.P50Ms, ["p99Ms"] = s.P99Ms, ["maxMs"] = s.MaxMs,
                     ["ackP99Ms"] = a.P99Ms, ["serverPeakRssMiB"] = peak / 1024.0,
+                    ["cpuMsPerMsg"] = cpuMs is null ? null : (cpu.Nodes + cpu.Services - cpuBefore.Nodes - cpuBefore.Services) / (double)total,
+                    ["dbCpuMsPerMsg"] = cpuMs is null ? null : (cpu.Services - cpuBefore.Services) / (double)total,
                 });
                 if (delivered < expected * 0.9 || s.P99Ms > 2_000) { Console.WriteLine($"saturated at {rate} msg/s"); break; }
             }

@@ -3,28 +3,39 @@ using Parley.Bench;
 
 // Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
 //   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
+//   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000]
+// --backend postgres (the default with --nodes above 1) runs the nodes on PostgreSQL + Redis started for the run.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
 string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
 int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v) : fallback;
 
 var root = FindRepositoryRoot();
 var report = new Report(scenario);
-ServerProcess? server = null;
-Uri url;
+Deployment? deployment = null;
+IReadOnlyList<Uri> urls;
 if (Option("url") is { } given)
 {
-    url = new Uri(given);
-    if (!url.IsLoopback) throw new ArgumentException("benchmarks only target loopback addresses");
+    // One server, or several nodes of one deployment: comma-separated.
+    urls = [.. given.Split(',').Select(u => new Uri(u.Trim()))];
+    if (urls.Any(u => !u.IsLoopback)) throw new ArgumentException("benchmarks only target loopback addresses");
 }
 else
 {
-    ResourceLimits.RaiseOpenFiles(200_000); // inherited by the server process
+    var nodes = Int("nodes", 1);
+    if (nodes > 1 && scenario != "fanout") throw new ArgumentException("only fanout spreads its clients over several nodes");
+    ResourceLimits.RaiseOpenFiles(200_000); // inherited by the server processes
     // Setup registers many users; fewer PBKDF2 rounds keep that quick and do not touch the measured paths.
-    server = await ServerProcess.StartAsync(BuildServer(root), new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" });
-    url = server.Url;
+    deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"),
+        new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" });
+    urls = deployment.Urls;
+    report.Fact("backend", deployment.Backend == "postgres" ? "PostgreSQL + Redis bus" : "SQLite + in-process bus");
 }
-report.Fact("url", url.ToString());
-Console.WriteLine($"{scenario} against {url}");
+var url = urls[0];
+Func<(long, long)>? memory = deployment is null ? null : deployment.Memory;
+report.Fact("url", string.Join(",", urls));
+report.Fact("nodes", urls.Count);
+if (urls.Count > 1) report.Fact("serverPeakRssMiB", "summed over the nodes");
+Console.WriteLine($"{scenario} against {string.Join(", ", urls)}");
 try
 {
     switch (scenario)
@@ -36,16 +47,19 @@ try
             var warmup = Int("warmup", 30_000);
             report.Fact("senders", senders);
             report.Fact("warmupMessages", warmup);
-            await MessagesScenario.RunAsync(url, messages, senders, warmup, report, server is null ? null : server.Memory, server is null ? ServerCpu(Option("server-pid")) : server.CpuTime);
+            await MessagesScenario.RunAsync(url, messages, senders, warmup, report, memory,
+                deployment is null ? ServerCpu(Option("server-pid")) : () => TimeSpan.FromMilliseconds(deployment.CpuMs().Nodes));
             break;
         case "fanout":
             var rates = (Option("rates") ?? "100,250,400,1000,2000,4000,6000,8000").Split(',').Select(int.Parse).ToArray();
-            await FanoutScenario.RunAsync(url, Int("receivers", 50), Int("senders", 5), Int("seconds", 10), rates, report, server is null ? null : server.Memory);
+            report.Fact("cpuMsPerMsg", "CPU time of the nodes, and of PostgreSQL and Redis when the bench started them, per message sent, over the rate's run");
+            report.Fact("dbCpuMsPerMsg", "the part of cpuMsPerMsg spent in PostgreSQL and Redis (SQLite runs inside the node)");
+            await FanoutScenario.RunAsync(urls, Int("receivers", 50), Int("senders", 5), Int("seconds", 10), rates, report, memory, deployment is null ? null : deployment.CpuMs);
             break;
         case "idle":
-            if (server is null) throw new ArgumentException("idle measures the server's memory: let the bench start the server (no --url)");
+            if (memory is null) throw new ArgumentException("idle measures the server's memory: let the bench start the server (no --url)");
             ResourceLimits.RaiseOpenFiles(200_000);
-            await IdleScenario.RunAsync(url, Int("sockets", 20_000), Int("users", 1_000), Int("sources", 4), report, server.Memory);
+            await IdleScenario.RunAsync(url, Int("sockets", 20_000), Int("users", 1_000), Int("sources", 4), report, memory);
             break;
         default:
             Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle)");
@@ -54,7 +68,7 @@ try
 }
 finally
 {
-    if (server is not null) await server.DisposeAsync();
+    if (deployment is not null) await deployment.DisposeAsync();
 }
 report.Write(Path.Combine(root, "bench", "results"));
 return 0;

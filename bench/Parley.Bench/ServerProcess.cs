@@ -50,13 +50,6 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException("server did not become healthy in 30 s");
     }
 
-    /// <summary>CPU time (user + system) the server process has used so far.</summary>
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
-
     /// <summary>Resident and peak resident memory of the server, in KiB, from /proc.</summary>
     public (long RssKiB, long PeakRssKiB) Memory()
     {

@@ -19,7 +19,7 @@ namespace Parley.Tests.Support;
 /// Subclass and override <see cref="Settings"/> for per-class configuration; set <see cref="SharesDatabaseWith"/>
 /// for a second node on the same database.
 /// </summary>
-public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime, INode
 {
     private int _users;
 
@@ -124,10 +124,10 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
                 "PARLEY_TEST_DB=postgres needs PARLEY_TEST_PG, an admin connection string such as Host=127.0.0.1;Port=5432;Username=postgres " +
                 "(scripts/test.sh starts a server and sets both)");
 
-    private static string PostgresConnectionString(string database) =>
+    internal static string PostgresConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database }.ConnectionString;
 
-    private static async Task AdminAsync(string sql)
+    internal static async Task AdminAsync(string sql)
     {
         // No pooling: a pooled admin connection would sit on the server between test classes.
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(AdminConnectionString) { Pooling = false }.ConnectionString);
@@ -145,20 +145,35 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Registers a new user with a unique name and returns them signed in.</summary>
-    public async Task<TestUser> UserAsync(string? name = null)
+    public Task<TestUser> UserAsync(string? name = null) =>
+        TestUser.RegisterAsync(this, $"{name ?? "user"}{Interlocked.Increment(ref _users)}_{Guid.NewGuid().ToString("N")[..6]}", name);
+}
+
+/// <summary>A Parley server a test talks to: in the test process (<see cref="ParleyApp"/>) or a process of its own (<see cref="ServerProcess"/>).</summary>
+public interface INode
+{
+    Uri BaseAddress { get; }
+
+    /// <summary>A plain HTTP client to the real server (no test handler in between).</summary>
+    HttpClient Http(string? token = null);
+}
+
+public sealed record TestUser(string Id, string Username, string Token, HttpClient Http, INode App)
+{
+    /// <summary>Registers <paramref name="username"/> on <paramref name="node"/> and returns them signed in there.</summary>
+    public static async Task<TestUser> RegisterAsync(INode node, string username, string? name = null)
     {
-        var username = $"{name ?? "user"}{Interlocked.Increment(ref _users)}_{Guid.NewGuid().ToString("N")[..6]}";
-        var response = await Http().PostAsJsonAsync("/api/auth/register",
+        var response = await node.Http().PostAsJsonAsync("/api/auth/register",
             new { username, password = "correct-horse", email = $"{username}@example.com", name = name ?? username });
         var api = await ApiResponse.ReadAsync(response);
         Assert.Equal(HttpStatusCode.Created, api.Status);
         var token = api.Data.GetProperty("token").GetString()!;
-        return new TestUser(api.Data.GetProperty("user").GetProperty("id").GetString()!, username, token, Http(token), this);
+        return new TestUser(api.Data.GetProperty("user").GetProperty("id").GetString()!, username, token, node.Http(token), node);
     }
-}
 
-public sealed record TestUser(string Id, string Username, string Token, HttpClient Http, ParleyApp App)
-{
+    /// <summary>The same account, signed in with the same token, talking to another node.</summary>
+    public TestUser On(INode node) => this with { Http = node.Http(Token), App = node };
+
     public async Task<ApiResponse> GetAsync(string path) => await ApiResponse.ReadAsync(await Http.GetAsync(path));
     public async Task<ApiResponse> PostAsync(string path, object? body = null) => await ApiResponse.ReadAsync(await Http.PostAsJsonAsync(path, body ?? new { }));
     public async Task<ApiResponse> PutAsync(string path, object? body = null) => await ApiResponse.ReadAsync(await Http.PutAsJsonAsync(path, body ?? new { }));

@@ -6,9 +6,10 @@ namespace Parley.Tests.Support;
 
 /// <summary>
 /// Parley as a separate process (`dotnet Parley.Server.dll`) that a test can kill and start again on the same port and
-/// data folder: what a server restart looks like to a browser. ParleyApp lives inside the test process and cannot.
+/// data folder: what a server restart looks like to a browser, or a node of a deployment dying. ParleyApp lives inside
+/// the test process and cannot.
 /// </summary>
-public sealed class ServerProcess : IAsyncLifetime
+public sealed class ServerProcess : IAsyncLifetime, INode
 {
     private Process? _process;
     private readonly List<string> _output = [];
@@ -16,6 +17,17 @@ public sealed class ServerProcess : IAsyncLifetime
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>More configuration, passed as <c>--Key=value</c> flags (after the defaults, so they win).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The last lines the server wrote (warnings and errors), for failure messages.</summary>
+    public string RecentOutput
+    {
+        get { lock (_output) return string.Join('\n', _output.TakeLast(40)); }
+    }
 
     public async ValueTask InitializeAsync() => await StartAsync();
 
@@ -35,6 +47,7 @@ public sealed class ServerProcess : IAsyncLifetime
             ServerDll(), "--urls", $"http://127.0.0.1:{Port}", "--contentRoot", serverDir, $"--Data:DataDirectory={DataDirectory}",
             "--Auth:PasswordIterations=1000", "--Auth:LoginAttemptsPerAddressPerMinute=1000", "--Logging:LogLevel:Default=Warning",
         }) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in Settings) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.Add(e.Data); };
@@ -68,9 +81,7 @@ public sealed class ServerProcess : IAsyncLifetime
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
             await Task.Delay(100);
         }
-        string log;
-        lock (_output) log = string.Join('\n', _output.TakeLast(40));
-        throw new InvalidOperationException($"Parley did not become healthy on port {Port}:\n{log}");
+        throw new InvalidOperationException($"Parley did not become healthy on port {Port}:\n{RecentOutput}");
     }
 
     /// <summary>The server build next to the test binaries (the test project references it), else the server's own output.</summary>
@@ -82,7 +93,7 @@ public sealed class ServerProcess : IAsyncLifetime
         return Path.Combine(Repo.Root, "src", "Parley.Server", "bin", configuration, "net10.0", "Parley.Server.dll");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

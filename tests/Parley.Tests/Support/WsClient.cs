@@ -34,7 +34,7 @@ public sealed class WsClient : IAsyncDisposable
     public static Task<WsClient> ConnectAsync(TestUser user, string? path = null, TokenIn via = TokenIn.Header, bool read = true, int? receiveBufferBytes = null) =>
         ConnectAsync(user.App, user.Token, path ?? "/ws", via, read, receiveBufferBytes);
 
-    public static async Task<WsClient> ConnectAsync(ParleyApp app, string? token, string path = "/ws", TokenIn via = TokenIn.Header, bool read = true,
+    public static async Task<WsClient> ConnectAsync(INode app, string? token, string path = "/ws", TokenIn via = TokenIn.Header, bool read = true,
         int? receiveBufferBytes = null)
     {
         var socket = Create(token, via);
@@ -45,7 +45,7 @@ public sealed class WsClient : IAsyncDisposable
     }
 
     /// <summary>Connects a client that must be refused before the upgrade, and returns the HTTP status it got.</summary>
-    public static async Task<HttpStatusCode> RefusedAsync(ParleyApp app, string? token, string path = "/ws", TokenIn via = TokenIn.Header)
+    public static async Task<HttpStatusCode> RefusedAsync(INode app, string? token, string path = "/ws", TokenIn via = TokenIn.Header)
     {
         using var socket = Create(token, via);
         var error = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(Uri(app, path, token, via), Invoker(null), CancellationToken.None));
@@ -62,7 +62,7 @@ public sealed class WsClient : IAsyncDisposable
         return socket;
     }
 
-    private static Uri Uri(ParleyApp app, string path, string? token, TokenIn via)
+    private static Uri Uri(INode app, string path, string? token, TokenIn via)
     {
         var query = token is not null && via == TokenIn.Query ? $"?access_token={System.Uri.EscapeDataString(token)}" : "";
         return new Uri($"ws://{app.BaseAddress.Authority}{path}{query}");
@@ -149,6 +149,24 @@ public sealed class WsClient : IAsyncDisposable
             {
                 lock (_gate) throw new TimeoutException($"No matching frame; inbox: {Describe()}");
             }
+        }
+    }
+
+    /// <summary>Waits for a matching frame; returns it with every frame that came before it, in arrival order, all taken out.</summary>
+    public async Task<List<JsonElement>> UntilAsync(Func<JsonElement, bool> match, TimeSpan? wait = null)
+    {
+        var (frame, before) = await TakeAsync(match, wait, withBefore: true);
+        return [.. before, frame];
+    }
+
+    /// <summary>Every frame in the inbox, in arrival order, taken out (after <see cref="ClosedAsync"/>: all the socket ever got).</summary>
+    public List<JsonElement> TakeAll()
+    {
+        lock (_gate)
+        {
+            var all = _inbox.ToList();
+            _inbox.Clear();
+            return all;
         }
     }
 
