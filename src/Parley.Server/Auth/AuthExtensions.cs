@@ -12,6 +12,7 @@ public static class AuthExtensions
         services.AddOptions<AuthOptions>().BindConfiguration("Auth");
         services.AddSingleton<TokenService>();
         services.AddSingleton<UserStamps>();
+        services.AddSingleton<TokenCheck>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<UserRow>>(sp => new PasswordHasher<UserRow>(
             Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions

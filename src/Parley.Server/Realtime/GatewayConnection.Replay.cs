@@ -6,13 +6,12 @@ namespace Parley.Server.Realtime;
 /// </summary>
 public sealed partial class GatewayConnection
 {
-    private readonly Lock _replayGate = new();
     private volatile List<OutFrame>? _replay;
-    private volatile HashSet<long> _replayed = [];
+    private volatile HashSet<long>? _replayed;
 
     public void BeginReplay()
     {
-        lock (_replayGate) _replay ??= [];
+        lock (_gate) _replay ??= [];
     }
 
     /// <summary>Queues the replayed events in order, waiting for room rather than overflowing.</summary>
@@ -30,20 +29,20 @@ public sealed partial class GatewayConnection
     /// <summary>Releases the live events held during the replay (called after the resume's ack is queued).</summary>
     public void EndReplay()
     {
-        lock (_replayGate)
+        lock (_gate)
         {
             if (_replay is not { } held) return;
             _replay = null;
             foreach (var frame in held)
-                if (!_replayed.Contains(frame.Cursor) && !TryQueue(frame)) return;
+                if (_replayed?.Contains(frame.Cursor) != true && !TryQueue(frame)) return;
         }
     }
 
     private bool Hold(OutFrame frame)
     {
-        lock (_replayGate)
+        lock (_gate)
         {
-            if (_replay is not { } held) return _replayed.Contains(frame.Cursor) || TryQueue(frame);
+            if (_replay is not { } held) return _replayed?.Contains(frame.Cursor) == true || TryQueue(frame);
             if (held.Count >= _options.SendQueueSize)
             {
                 Overflowed();
