@@ -248,3 +248,25 @@ public sealed class SocketCapTests(SocketCapApp app) : IClassFixture<SocketCapAp
         }
     }
 }
+
+public sealed class AllowedHostsApp : ParleyApp
+{
+    protected override IEnumerable<KeyValuePair<string, string>> Settings => [new("AllowedHosts", "chat.example;127.0.0.1")];
+}
+
+public sealed class AllowedHostsHandshakeTests(AllowedHostsApp app) : IClassFixture<AllowedHostsApp>
+{
+    [Fact]
+    public async Task An_upgrade_for_a_host_that_AllowedHosts_refuses_goes_to_http_and_is_refused_there()
+    {
+        var alice = await app.UserAsync("alice");
+        foreach (var (host, status, fast) in new[] { ("chat.example", 101, true), ("CHAT.example:443", 101, true), ("evil.example", 400, false) })
+        {
+            await using var raw = await RawConnection.OpenAsync(app);
+            await raw.SendAsync(RawConnection.Upgrade("/ws", alice.Token).Replace("Host: parley.test", $"Host: {host}"));
+            var response = await raw.ReadResponseAsync();
+            Assert.True(response.Status == status, $"{host}: {response.Status}");
+            Assert.Equal(fast, response.Header("Server") is null);
+        }
+    }
+}

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ namespace Parley.Server.Realtime;
 /// (and every request this does not take) goes on to HTTP with nothing consumed.
 /// </summary>
 public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway gateway, TokenCheck tokens, SocketSlots slots,
-    IOptions<GatewayOptions> options, ILogger<GatewayHandshake> logger)
+    IOptions<GatewayOptions> options, IOptionsMonitor<HostFilteringOptions> hosts, ILogger<GatewayHandshake> logger)
 {
     private static readonly byte[] AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
 
@@ -81,7 +82,7 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
                 var buffer = result.Buffer;
                 UpgradeRequest? request = null;
                 var verdict = result.IsCanceled ? UpgradeRequest.Verdict.NotOurs : UpgradeRequest.Read(buffer, out request);
-                if (verdict == UpgradeRequest.Verdict.Ours)
+                if (verdict == UpgradeRequest.Verdict.Ours && IsAllowedHost(request!.Host))
                 {
                     input.AdvanceTo(buffer.GetPosition(request!.Length));
                     return request;
@@ -106,6 +107,14 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
             wake.Dispose();
             if (timeout.IsCancellationRequested) ObserveLateCancel(input);
         }
+    }
+
+    /// <summary>Hosts that AllowedHosts lets through for certain; any other goes to HTTP, whose host filtering decides.</summary>
+    private bool IsAllowedHost(string host)
+    {
+        if (hosts.CurrentValue.AllowedHosts is not { Count: > 0 } allowed || allowed.Contains("*")) return true;
+        var name = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
+        return allowed.Any(a => string.Equals(a, name, StringComparison.OrdinalIgnoreCase));
     }
 
     private static void ObserveLateCancel(PipeReader input)

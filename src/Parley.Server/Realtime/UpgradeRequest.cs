@@ -10,7 +10,7 @@ namespace Parley.Server.Realtime;
 /// unusual (another path or method, a body, percent-encoding, duplicate or non-ASCII headers, a huge head) is
 /// <see cref="Verdict.NotOurs"/> and goes to HTTP untouched, which answers it exactly as before.
 /// </summary>
-public sealed record UpgradeRequest(int Length, string? PathUserId, string? Token, string Key)
+public sealed record UpgradeRequest(int Length, string Host, string? PathUserId, string? Token, string Key)
 {
     public enum Verdict { NeedMore, NotOurs, Ours }
 
@@ -68,7 +68,7 @@ public sealed record UpgradeRequest(int Length, string? PathUserId, string? Toke
         }
         if (host is null || !connectionUpgrade || !"websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) || version != "13" || !IsKey(key))
             return null;
-        return new UpgradeRequest(length, pathUserId, TokenOf(authorization, query), key!);
+        return new UpgradeRequest(length, host, pathUserId, TokenOf(authorization, query), key!);
     }
 
     /// <summary><c>GET /ws[/{userId}][?query] HTTP/1.1</c>: the user id segment (or null) and the query.</summary>
