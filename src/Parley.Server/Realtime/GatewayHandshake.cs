@@ -132,7 +132,17 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
         string? userId = null;
         if (request.Token is { } token)
         {
-            var user = await tokens.UserOfAsync(token, CancellationToken.None);
+            Outcome<string> user;
+            try
+            {
+                user = await tokens.UserOfAsync(token, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // As UseParleyErrors answers a crash on the HTTP way in (the stamp check may need the database).
+                LogFailed(logger, e);
+                return new Failure(500, "internal_error", "Internal server error");
+            }
             if (!user.Ok) return user.Error!;
             if (request.PathUserId is { } pathUserId && pathUserId != user.Value) return Gateway.NotYourSocket;
             userId = user.Value;
@@ -158,6 +168,9 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
         output.Write(body);
         await output.FlushAsync();
     }
+
+    [LoggerMessage(LogLevel.Error, "Checking the token of a WebSocket upgrade failed")]
+    private static partial void LogFailed(ILogger logger, Exception error);
 
     [LoggerMessage(LogLevel.Debug, "Refused a WebSocket upgrade with {Status}: {Reason}")]
     private static partial void LogRefused(ILogger logger, int status, string reason);

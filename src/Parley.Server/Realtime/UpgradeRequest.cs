@@ -75,7 +75,7 @@ public sealed record UpgradeRequest(int Length, string Host, string? PathUserId,
     private static (string? PathUserId, string Query)? ParseTarget(string requestLine)
     {
         var parts = requestLine.Split(' ');
-        if (parts is not ["GET", var target, "HTTP/1.1"]) return null;
+        if (parts is not ["GET", var target, "HTTP/1.1"] || target.Contains('\t')) return null;
         var q = target.IndexOf('?');
         var (path, query) = q < 0 ? (target, "") : (target[..q], target[q..]);
         if (path.Contains('%') || !path.StartsWith("/ws", StringComparison.OrdinalIgnoreCase)) return null;
