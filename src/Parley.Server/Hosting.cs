@@ -19,18 +19,29 @@ public static class Hosting
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Limits:MaxRequestBodyBytes", 1L << 20);
-            // Stay under the process's open-file limit: past it accept() fails in a loop and the server degrades
-            // for everyone; below it, extra connections are refused cleanly and the rest keep working.
-            // WebSockets leave the connection count once upgraded, so the two caps together stay under the limit.
-            var files = OpenFileLimit();
-            var http = builder.Configuration.GetValue<long?>("Limits:MaxHttpConnections") ?? Math.Max(1024, files / 16);
+            var (http, sockets) = ConnectionLimits(builder.Configuration);
             k.Limits.MaxConcurrentConnections = http;
-            k.Limits.MaxConcurrentUpgradedConnections = builder.Configuration.GetValue<long?>("Limits:MaxSockets") ?? files - http - 512;
+            k.Limits.MaxConcurrentUpgradedConnections = sockets;
+            // Most gateway sockets are accepted ahead of HTTP, so an idle socket keeps no HTTP request state alive.
+            k.ConfigureEndpointDefaults(listen => listen.UseGatewayHandshake());
         });
+        builder.Services.AddSingleton(sp => new SocketSlots(ConnectionLimits(sp.GetRequiredService<IConfiguration>()).Sockets));
         builder.Services.AddHealthChecks();
         // Handled 4xx exceptions (bad JSON, 413) are answered, not errors; real 500s are logged by UseParleyErrors.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
         return builder;
+    }
+
+    /// <summary>
+    /// Caps that stay under the process's open-file limit: past it accept() fails in a loop and the server degrades
+    /// for everyone; below it, extra connections are refused cleanly and the rest keep working. WebSockets leave the
+    /// HTTP connection count once upgraded, so the two caps together stay under the limit.
+    /// </summary>
+    private static (long Http, long Sockets) ConnectionLimits(IConfiguration configuration)
+    {
+        var files = OpenFileLimit();
+        var http = configuration.GetValue<long?>("Limits:MaxHttpConnections") ?? Math.Max(1024, files / 16);
+        return (http, configuration.GetValue<long?>("Limits:MaxSockets") ?? files - http - 512);
     }
 
     /// <summary>The soft limit on open files (Linux /proc), or a generous default elsewhere.</summary>

@@ -9,11 +9,13 @@ public sealed record Failure(int Status, string Code, string Message, object? De
     public static Failure BadRequest(string message, object? details = null) => new(400, "bad_request", message, details);
     public static Failure Invalid(string field, string message) =>
         new(400, "validation_failed", $"Validation failed: {field}", new Dictionary<string, string[]> { [field] = [message] });
+    public static Failure Unauthorized(string message) => new(401, "unauthorized", message);
     public static Failure Forbidden(string message) => new(403, "forbidden", message);
     public static Failure NotFound(string message) => new(404, "not_found", message);
     public static Failure Conflict(string message) => new(409, "conflict", message);
     public static Failure TooLarge(string message) => new(413, "payload_too_large", message);
     public static Failure TooMany(string message) => new(429, "rate_limited", message);
+    public static Failure Unavailable(string message) => new(503, "unavailable", message);
 
     public static readonly Failure ConversationNotFound = NotFound("Conversation not found");
     public static readonly Failure MessageNotFound = NotFound("Message not found");

@@ -15,6 +15,7 @@ public static class AuthExtensions
         services.AddSingleton<SigningKey>();
         services.AddSingleton<Revocations>();
         services.AddHostedService(sp => sp.GetRequiredService<Revocations>());
+        services.AddSingleton<TokenCheck>();
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<IPasswordHasher<UserRow>>(sp => new PasswordHasher<UserRow>(
             Microsoft.Extensions.Options.Options.Create(new PasswordHasherOptions

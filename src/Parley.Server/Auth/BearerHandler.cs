@@ -12,7 +12,7 @@ namespace Parley.Server.Auth;
 /// </summary>
 public sealed class BearerHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    TokenService tokens, UserStamps stamps)
+    TokenCheck check)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -21,10 +21,9 @@ public sealed class BearerHandler(
     {
         var token = ReadToken(Request);
         if (token is null) return AuthenticateResult.NoResult();
-        if (tokens.Validate(token) is not { } claims) return AuthenticateResult.Fail("Invalid or expired token");
-        if (!await stamps.IsCurrentAsync(claims.UserId, claims.Stamp, Context.RequestAborted))
-            return AuthenticateResult.Fail("Token has been revoked");
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, claims.UserId)], SchemeName);
+        var user = await check.UserOfAsync(token, Context.RequestAborted);
+        if (!user.Ok) return AuthenticateResult.Fail(user.Error!.Message);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Value!)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

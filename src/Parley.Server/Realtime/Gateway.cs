@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Auth;
@@ -16,49 +15,64 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// marks the user online and runs it until it closes.
 /// </summary>
 public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, PresenceService presence, TypingTracker typing,
-    EventReplay replay, TokenService tokens, UserStamps stamps, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
+    EventReplay replay, TokenCheck tokens, SocketSlots slots, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
     ILogger<Gateway> logger)
 {
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4401;
     public const WebSocketCloseStatus Forbidden = (WebSocketCloseStatus)4403;
 
+    public static readonly Failure NotYourSocket = Failure.Forbidden("This socket belongs to another user");
+
     private GatewayOptions Options => options.Value;
 
+    /// <summary>The HTTP endpoint's way in (<see cref="GatewayHandshake"/> takes most upgrades before HTTP sees them).</summary>
     public async Task<IResult> AcceptAsync(HttpContext http, string? pathUserId)
     {
         string? userId = null;
-        if (BearerHandler.ReadToken(http.Request) is not null || !http.WebSockets.IsWebSocketRequest)
+        var token = BearerHandler.ReadToken(http.Request);
+        if (token is not null || !http.WebSockets.IsWebSocketRequest)
         {
-            var auth = await http.AuthenticateAsync(BearerHandler.SchemeName);
-            if (!auth.Succeeded)
-            {
-                http.Response.Headers.WWWAuthenticate = "Bearer";
-                return ApiError.Unauthorized(auth.Failure?.Message ?? "Authentication required: send Authorization: Bearer <token>, ?access_token=, or an auth frame");
-            }
-            userId = auth.Principal.Id();
-            if (pathUserId is not null && pathUserId != userId) return ApiError.Forbidden("This socket belongs to another user");
+            if (token is null) return Challenge(http, Failure.Unauthorized("Authentication required: send Authorization: Bearer <token>, ?access_token=, or an auth frame"));
+            var user = await tokens.UserOfAsync(token, http.RequestAborted);
+            if (!user.Ok) return Challenge(http, user.Error!);
+            userId = user.Value;
+            if (pathUserId is not null && pathUserId != userId) return NotYourSocket.ToResult();
             if (!http.WebSockets.IsWebSocketRequest) return ApiError.BadRequest("Expected a WebSocket upgrade request");
         }
-
-        using var socket = await http.WebSockets.AcceptWebSocketAsync();
-        if (userId is null)
+        if (!slots.TryTake()) return SocketSlots.Full.ToResult();
+        try
         {
-            userId = await AuthenticateByFrameAsync(socket, pathUserId);
-            if (userId is null) return Results.Empty;
+            using var socket = await http.WebSockets.AcceptWebSocketAsync();
+            await ServeAsync(socket, userId, pathUserId, http.Abort);
+            return Results.Empty;
         }
-        await RunAsync(socket, userId);
-        return Results.Empty;
+        finally
+        {
+            slots.Return();
+        }
     }
 
-    private async Task RunAsync(WebSocket socket, string userId)
+    private static IResult Challenge(HttpContext http, Failure failure)
     {
-        var connection = new GatewayConnection(socket, userId, Options, logger) { OnFrame = dispatcher.HandleAsync };
+        http.Response.Headers.WWWAuthenticate = "Bearer";
+        return failure.ToResult();
+    }
+
+    /// <summary>Runs an accepted socket: authenticated already (userId), or by its first frame, then until it closes.</summary>
+    /// <param name="abortTransport">Ends the connection under the socket when it has to be aborted (see <see cref="GatewayConnection"/>).</param>
+    public async Task ServeAsync(WebSocket socket, string? userId, string? pathUserId, Action? abortTransport = null)
+    {
+        userId ??= await AuthenticateByFrameAsync(socket, pathUserId);
+        if (userId is null) return;
+        var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame };
         connection.Enqueue(Frames.Message("ready", new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds)));
         registry.Add(connection);
+        // A socket that arrives while the server stops is closed like the others (see _stopping).
+        if (lifetime.ApplicationStopping.IsCancellationRequested) connection.Close(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown);
         try
         {
             await presence.ConnectedAsync(userId);
-            await connection.RunAsync(lifetime.ApplicationStopping);
+            await connection.RunAsync();
         }
         finally
         {
@@ -67,6 +81,17 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             presence.Disconnected(userId);
         }
     }
+
+    private const string ShuttingDown = "Server shutting down";
+
+    /// <summary>One delegate for every socket, rather than one per socket.</summary>
+    private readonly Func<GatewayConnection, InFrame, CancellationToken, ValueTask> _onFrame = dispatcher.HandleAsync;
+
+    /// <summary>On shutdown every socket is closed with 1001 (one registration for all of them, not one each).</summary>
+    private readonly CancellationTokenRegistration _stopping = lifetime.ApplicationStopping.Register(static state =>
+    {
+        foreach (var connection in ((ConnectionRegistry)state!).All()) connection.Close(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown);
+    }, registry);
 
     /// <summary>Waits for <c>{"type":"auth","data":{"token":…}}</c>; anything else, or nothing in time, closes with 4401.</summary>
     private async Task<string?> AuthenticateByFrameAsync(WebSocket socket, string? pathUserId)
@@ -80,11 +105,10 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             var length = await receiving;
             if (length is not { } n || ReadToken(buffer.AsSpan(0, n)) is not { } token)
                 return await RefuseAsync(socket, Unauthorized, "The first frame must be {\"type\":\"auth\",\"data\":{\"token\":…}}", null);
-            if (tokens.Validate(token) is not { } claims || !await stamps.IsCurrentAsync(claims.UserId, claims.Stamp, CancellationToken.None))
-                return await RefuseAsync(socket, Unauthorized, "Invalid or expired token", null);
-            if (pathUserId is not null && pathUserId != claims.UserId)
-                return await RefuseAsync(socket, Forbidden, "This socket belongs to another user", null);
-            return claims.UserId;
+            var user = await tokens.UserOfAsync(token, CancellationToken.None);
+            if (!user.Ok) return await RefuseAsync(socket, Unauthorized, user.Error!.Message, null);
+            if (pathUserId is not null && pathUserId != user.Value) return await RefuseAsync(socket, Forbidden, NotYourSocket.Message, null);
+            return user.Value;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
         {

@@ -10,15 +10,14 @@ public sealed partial class GatewayConnection
     /// <summary>How many live events a new socket remembers while it has not resumed yet (a client resumes right after connecting).</summary>
     private const int RememberedBeforeResume = 1024;
 
-    private readonly Lock _replayGate = new();
     private volatile List<OutFrame>? _replay;
-    private volatile HashSet<long> _replayed = [];
+    private volatile HashSet<long>? _replayed;
     private HashSet<long>? _sentBeforeResume;
     private bool _resumed;
 
     private void NoteSentBeforeResume(long cursor)
     {
-        lock (_replayGate)
+        lock (_gate)
         {
             if (_resumed) return;
             _sentBeforeResume ??= [];
@@ -28,14 +27,14 @@ public sealed partial class GatewayConnection
 
     public void BeginReplay()
     {
-        lock (_replayGate) _replay ??= [];
+        lock (_gate) _replay ??= [];
     }
 
     /// <summary>Queues the replayed events in order, waiting for room rather than overflowing.</summary>
     public async ValueTask ReplayAsync(IReadOnlyList<ChatEvent> events, CancellationToken ct)
     {
         HashSet<long>? alreadySent;
-        lock (_replayGate)
+        lock (_gate)
         {
             _resumed = true;
             alreadySent = _sentBeforeResume;
@@ -54,20 +53,20 @@ public sealed partial class GatewayConnection
     /// <summary>Releases the live events held during the replay (called after the resume's ack is queued).</summary>
     public void EndReplay()
     {
-        lock (_replayGate)
+        lock (_gate)
         {
             if (_replay is not { } held) return;
             _replay = null;
             foreach (var frame in held)
-                if (!_replayed.Contains(frame.Cursor) && !TryQueue(frame)) return;
+                if (_replayed?.Contains(frame.Cursor) != true && !TryQueue(frame)) return;
         }
     }
 
     private bool Hold(OutFrame frame)
     {
-        lock (_replayGate)
+        lock (_gate)
         {
-            if (_replay is not { } held) return _replayed.Contains(frame.Cursor) || TryQueue(frame);
+            if (_replay is not { } held) return _replayed?.Contains(frame.Cursor) == true || TryQueue(frame);
             if (held.Count >= _options.SendQueueSize)
             {
                 Overflowed();
