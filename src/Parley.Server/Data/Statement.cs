@@ -10,7 +10,7 @@ namespace Parley.Server.Data;
 /// Microsoft.Data.Sqlite compiles SQL per command object, and Dapper makes a new command per call, so
 /// without this every send re-parsed and re-planned its five statements. Elsewhere (PostgreSQL, pooled
 /// read connections) it is a plain command, created and disposed per call.
-/// Use: <c>await using var s = Statement.Of(connection, tx, Sql).With("id", id); await s.ExecuteAsync();</c>
+/// Use: <c>await using var s = Statement.Of(connection, tx, Sql).With("@id", id); await s.ExecuteAsync();</c>
 /// </summary>
 public readonly struct Statement : IAsyncDisposable
 {
@@ -33,16 +33,15 @@ public readonly struct Statement : IAsyncDisposable
         return new Statement(command, owned: true);
     }
 
-    /// <summary>Sets <c>@name</c> (added on the command's first use, overwritten after).</summary>
+    /// <summary>Sets the parameter named as in the SQL, e.g. <c>"@id"</c> (added on the command's first use, overwritten after).</summary>
     public Statement With(string name, object? value)
     {
         var parameters = _command.Parameters;
-        var key = "@" + name;
-        var index = parameters.IndexOf(key);
+        var index = parameters.IndexOf(name);
         if (index < 0)
         {
             var parameter = _command.CreateParameter();
-            parameter.ParameterName = key;
+            parameter.ParameterName = name;
             parameter.Value = value ?? DBNull.Value;
             parameters.Add(parameter);
         }

@@ -50,7 +50,7 @@ public static class MessageStore
 
     public static async Task<MessageAccess?> AccessAsync(DbConnection connection, DbTransaction? tx, string conversationId, string userId)
     {
-        await using var statement = Statement.Of(connection, tx, AccessSql).With("conversationId", conversationId).With("userId", userId);
+        await using var statement = Statement.Of(connection, tx, AccessSql).With("@conversationId", conversationId).With("@userId", userId);
         return await statement.FirstOrDefaultAsync<MessageAccess>();
     }
 
@@ -83,7 +83,7 @@ public static class MessageStore
     {
         await using var statement = Statement.Of(connection, tx,
             "UPDATE conversations SET last_seq = last_seq + 1, last_message_at = @now WHERE id = @conversationId AND deleted_at IS NULL RETURNING last_seq");
-        return await statement.With("conversationId", conversationId).With("now", now).ScalarAsync<long?>();
+        return await statement.With("@conversationId", conversationId).With("@now", now).ScalarAsync<long?>();
     }
 
     /// <summary>Inserts the row; false when its clientMessageId was already used by that sender in that conversation.</summary>
@@ -95,9 +95,9 @@ public static class MessageStore
             VALUES (@id, @conversationId, @seq, @senderId, @type, @content, @fileUrl, @payload, @clientMessageId, @replyToId, @createdAt)
             ON CONFLICT DO NOTHING
             """);
-        return await statement.With("id", r.Id).With("conversationId", r.ConversationId).With("seq", r.Seq).With("senderId", r.SenderId)
-            .With("type", r.Type).With("content", r.Content).With("fileUrl", r.FileUrl).With("payload", r.Payload)
-            .With("clientMessageId", r.ClientMessageId).With("replyToId", r.ReplyToId).With("createdAt", r.CreatedAt).ExecuteAsync() > 0;
+        return await statement.With("@id", r.Id).With("@conversationId", r.ConversationId).With("@seq", r.Seq).With("@senderId", r.SenderId)
+            .With("@type", r.Type).With("@content", r.Content).With("@fileUrl", r.FileUrl).With("@payload", r.Payload)
+            .With("@clientMessageId", r.ClientMessageId).With("@replyToId", r.ReplyToId).With("@createdAt", r.CreatedAt).ExecuteAsync() > 0;
     }
 
     /// <summary>Moves a read marker forward only; true when it moved.</summary>
@@ -105,7 +105,7 @@ public static class MessageStore
     {
         await using var statement = Statement.Of(connection, tx,
             "UPDATE members SET last_read_seq = @seq, last_read_at = @now WHERE conversation_id = @conversationId AND user_id = @userId AND last_read_seq < @seq");
-        return await statement.With("conversationId", conversationId).With("userId", userId).With("seq", seq).With("now", now).ExecuteAsync() > 0;
+        return await statement.With("@conversationId", conversationId).With("@userId", userId).With("@seq", seq).With("@now", now).ExecuteAsync() > 0;
     }
 
     public static async Task<bool> EditAsync(DbConnection connection, DbTransaction tx, string messageId, string content, long now) =>

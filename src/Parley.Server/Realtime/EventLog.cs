@@ -25,8 +25,8 @@ public static class EventLog
         var json = JsonSerializer.SerializeToUtf8Bytes(data, JsonSetup.Default);
         var now = Clock.NowMs();
         await using var statement = Statement.Of(connection, tx, connection is NpgsqlConnection ? PostgresAppend : SqliteAppend);
-        var cursor = await statement.With("conversationId", conversationId).With("userId", userId).With("type", type)
-            .With("data", System.Text.Encoding.UTF8.GetString(json)).With("now", now).ScalarAsync<long>();
+        var cursor = await statement.With("@conversationId", conversationId).With("@userId", userId).With("@type", type)
+            .With("@data", System.Text.Encoding.UTF8.GetString(json)).With("@now", now).ScalarAsync<long>();
         return new ChatEvent(cursor, type, conversationId, userId, now, json);
     }
 }
