@@ -2,6 +2,7 @@ using Parley.Server;
 using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Auth;
+using Parley.Server.Compat;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Notifications;
@@ -20,6 +21,7 @@ builder.Services.AddParleyJson();
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
+builder.Services.AddCompatProfiles();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 
+app.UseCompatProfiles();
 app.UseParleyErrors();
 app.MapParleyDocs();
 app.UseWebClient();

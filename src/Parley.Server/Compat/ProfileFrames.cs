@@ -1,0 +1,29 @@
+using Parley.Server.Realtime;
+
+namespace Parley.Server.Compat;
+
+/// <summary>
+/// The native gateway's frames of one event, one per profile, each built the first time a socket of that profile
+/// needs it: a fan-out serialises an event once per profile present, and sockets on the default profile cost what
+/// they always did.
+/// </summary>
+public struct ProfileFrames
+{
+    private OutFrame? _parley, _seed000, _seed001, _seed004;
+
+    public OutFrame For(ChatEvent e, CompatProfile profile) => profile switch
+    {
+        CompatProfile.Parley => _parley ??= Frames.Event(e),
+        CompatProfile.Seed000 => _seed000 ??= Of(e, profile),
+        CompatProfile.Seed001 => _seed001 ??= Of(e, profile),
+        _ => _seed004 ??= Of(e, profile),
+    };
+
+    /// <summary>One event's frame in a profile, without a cache (replay sends each event to one socket).</summary>
+    public static OutFrame Of(ChatEvent e, CompatProfile profile)
+    {
+        if (profile == CompatProfile.Parley) return Frames.Event(e);
+        var shaped = EventShaper.Shape(profile, e.Type, e.Data);
+        return Frames.Event(shaped.Name, e.Cursor, shaped.Payload);
+    }
+}
