@@ -31,7 +31,8 @@ let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 export async function request(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // Parley's own dialect, whatever profile the server defaults to (Compat__Profile).
+  const headers = { Accept: 'application/json', 'Parley-Profile': 'parley' };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
