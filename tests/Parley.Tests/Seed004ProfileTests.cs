@@ -173,4 +173,24 @@ public sealed class Seed004ProfileTests(Seed004App app) : IClassFixture<Seed004A
         var unauthorized = (await Anonymous.GetAsync("/api/conversations")).Expect(401);
         Assert.Equal(401, unauthorized.GetProperty("error").GetProperty("status").GetInt32());
     }
+
+    [Fact]
+    public async Task A_client_that_asks_for_parley_gets_parley_on_this_server()
+    {
+        var me = await SignUpAsync("john");
+        var jane = await SignUpAsync("jane");
+        var id = await WithAsync(me, jane);
+        var web = new SeedClient(app, "parley", me.Token);
+
+        var details = (await web.GetAsync($"/api/conversations/{id}")).Expect(200);
+        Assert.True(details.GetProperty("success").GetBoolean());
+        Assert.Equal(id, details.GetProperty("data").Str("id"));
+        Assert.Equal(201, (await web.PostAsync("/api/messages/", new { conversationId = id, content = "from the web client" })).Status);
+
+        await using var socket = await WsClient.ConnectAsync(app, me.Token, "/ws?profile=parley");
+        Assert.Equal(me.Id, (await socket.NextAsync("ready")).GetProperty("data").Str("userId"));
+        await SendAsync(jane, id, "seen by the web client");
+        var live = await socket.NextAsync(f => f.Str("type") == "message:new" && f.GetProperty("data").GetProperty("message").Str("senderId") == jane.Id);
+        Assert.Equal(id, live.GetProperty("data").Str("conversationId"));
+    }
 }
