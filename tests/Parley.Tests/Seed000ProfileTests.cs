@@ -106,7 +106,9 @@ public sealed class Seed000ProfileTests(Seed000App app) : IClassFixture<Seed000A
         var bob = await PersonAsync("bob");
         var id = (await GroupAsync(alice, bob)).Str("id");
         await using var aliceSocket = await WsClient.ConnectAsync(app, alice.Token, $"/ws/{alice.Id}");
-        await aliceSocket.NextAsync("ready");
+        var ready = (await aliceSocket.NextAsync("ready")).GetProperty("data");
+        ready.AllSnakeCase();
+        Assert.Equal(alice.Id, ready.Str("user_id"));
         // The typist's own client speaks Parley's protocol; only alice's socket is seed 000's.
         await using var bobSocket = await WsClient.ConnectAsync(app, bob.Token, $"/ws/{bob.Id}?profile=parley");
         await bobSocket.NextAsync("ready");
@@ -134,5 +136,23 @@ public sealed class Seed000ProfileTests(Seed000App app) : IClassFixture<Seed000A
 
         // Nothing reached alice under Parley's names or fields.
         foreach (var frame in await aliceSocket.DrainAsync()) Assert.DoesNotContain(":", frame.Str("type"));
+    }
+
+    [Fact]
+    public async Task Sync_lists_missed_events_under_the_socket_names()
+    {
+        var alice = await PersonAsync("alice");
+        var bob = await PersonAsync("bob");
+        var id = (await GroupAsync(alice, bob)).Str("id");
+        (await alice.PostAsync($"/api/conversations/{id}/messages", new { content = "missed" })).Expect(201);
+
+        var page = (await bob.GetAsync("/api/sync?since=0")).Expect(200);
+        page.HasKeys("events", "cursor", "has_more", "gap");
+        // Client-written JSON (a payload, a notification's data) stays as it was written.
+        foreach (var e in page.GetProperty("events").EnumerateArray()) e.GetProperty("data").AllSnakeCase("payload", "data");
+        var missed = page.GetProperty("events").EnumerateArray().Single(e => e.Str("type") == "new_message");
+        Assert.Equal(id, missed.GetProperty("data").Str("conversation_id"));
+        Assert.Equal("missed", missed.GetProperty("data").GetProperty("message").Str("content"));
+        Assert.Contains(page.GetProperty("events").EnumerateArray(), e => e.Str("type") == "new_conversation");
     }
 }

@@ -13,7 +13,7 @@ namespace Parley.Server.Compat;
 /// </summary>
 public static class JsonShaper
 {
-    private enum Entity { Other, User, Message, Conversation, Notification }
+    private enum Entity { Other, User, Message, Conversation, Notification, Event }
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
@@ -46,6 +46,11 @@ public static class JsonShaper
     private static void WriteObject(Utf8JsonWriter w, JsonElement o, CompatProfile profile)
     {
         var entity = EntityOf(o);
+        if (entity == Entity.Event)
+        {
+            WriteEvent(w, o, profile);
+            return;
+        }
         var (idName, sameAsId) = IdOf(entity, profile);
         // Under seed-004 a member's id and userId are both user_id: write it once.
         var skipId = sameAsId is not null && o.TryGetProperty(sameAsId, out _);
@@ -88,9 +93,24 @@ public static class JsonShaper
         return false;
     }
 
+    /// <summary>A stored event as <c>GET /api/sync</c> lists it: named and shaped as the profile's sockets get it.</summary>
+    private static void WriteEvent(Utf8JsonWriter w, JsonElement e, CompatProfile profile)
+    {
+        w.WriteStartObject();
+        foreach (var p in e.EnumerateObject())
+        {
+            w.WritePropertyName(p.Name);
+            if (p.NameEquals("type")) w.WriteStringValue(EventShaper.Name(profile, p.Value.GetString() ?? ""));
+            else if (p.NameEquals("data")) Write(w, p.Value, profile);
+            else p.Value.WriteTo(w);
+        }
+        w.WriteEndObject();
+    }
+
     /// <summary>What an object is, from the fields only that kind has.</summary>
     private static Entity EntityOf(JsonElement o) =>
-        o.TryGetProperty("username", out _) ? Entity.User
+        o.TryGetProperty("cursor", out _) && o.TryGetProperty("type", out _) && o.TryGetProperty("data", out _) ? Entity.Event
+        : o.TryGetProperty("username", out _) ? Entity.User
         : o.TryGetProperty("seq", out _) ? Entity.Message
         : o.TryGetProperty("lastSeq", out _) || o.TryGetProperty("members", out _) ? Entity.Conversation
         : o.TryGetProperty("readAt", out _) ? Entity.Notification

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Parley.Server.Api;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Compat;
@@ -18,6 +20,14 @@ public struct ProfileFrames
         CompatProfile.Seed001 => _seed001 ??= Of(e, profile),
         _ => _seed004 ??= Of(e, profile),
     };
+
+    /// <summary>A frame of the socket's own (<c>ready</c>) in its profile.</summary>
+    public static OutFrame Message<T>(string type, T data, CompatProfile profile)
+    {
+        if (profile == CompatProfile.Parley) return Frames.Message(type, data);
+        var shaped = EventShaper.Shape(profile, type, JsonSerializer.SerializeToUtf8Bytes(data, JsonSetup.Default));
+        return Frames.Event(shaped.Name, 0, shaped.Payload);
+    }
 
     /// <summary>One event's frame in a profile, without a cache (replay sends each event to one socket).</summary>
     public static OutFrame Of(ChatEvent e, CompatProfile profile)

@@ -68,7 +68,8 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
         userId ??= await AuthenticateByFrameAsync(socket, pathUserId);
         if (userId is null) return;
         var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame, Profile = profile };
-        connection.Enqueue(Frames.Message("ready", new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds)));
+        var ready = new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds);
+        connection.Enqueue(ProfileFrames.Message("ready", ready, profile));
         registry.Add(connection);
         // A socket that arrives while the server stops is closed like the others (see _stopping).
         if (lifetime.ApplicationStopping.IsCancellationRequested) connection.Close(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown);
