@@ -121,4 +121,20 @@ public sealed class CompatProfileTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal("new_message", EventShaper.Shape(CompatProfile.Seed000, "message:new", payload).Name);
         Assert.Equal("message:new", EventShaper.Shape(CompatProfile.Seed004, "message:new", payload).Name);
     }
+
+    [Fact]
+    public void The_ack_hook_shapes_data_and_errors_for_socket_transports()
+    {
+        var ok = Encoding.UTF8.GetBytes("""{"ok":true,"data":{"id":"m1","conversationId":"c1","seq":1,"payload":{"id":"x"}}}""");
+        Assert.True(MemoryMarshal.TryGetArray(EventShaper.Ack(CompatProfile.Parley, ok), out var same) && ReferenceEquals(ok, same.Array));
+        Assert.Equal("""{"ok":true,"data":{"_id":"m1","conversationId":"c1","seq":1,"payload":{"id":"x"}}}""",
+            Encoding.UTF8.GetString(EventShaper.Ack(CompatProfile.Seed001, ok).Span));
+        Assert.Equal("""{"ok":true,"data":{"message_id":"m1","conversation_id":"c1","seq":1,"payload":{"id":"x"}}}""",
+            Encoding.UTF8.GetString(EventShaper.Ack(CompatProfile.Seed004, ok).Span));
+
+        var failed = Encoding.UTF8.GetBytes("""{"ok":false,"error":{"code":"not_found","message":"Conversation not found","status":404,"details":null}}""");
+        Assert.Equal("""{"ok":false,"error":"Conversation not found"}""", Encoding.UTF8.GetString(EventShaper.Ack(CompatProfile.Seed001, failed).Span));
+        Assert.Equal("""{"ok":false,"error":{"message":"Conversation not found","status":404}}""",
+            Encoding.UTF8.GetString(EventShaper.Ack(CompatProfile.Seed004, failed).Span));
+    }
 }

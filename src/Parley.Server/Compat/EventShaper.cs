@@ -38,6 +38,34 @@ public static class EventShaper
         _ => eventName.Replace(':', '_'),
     };
 
+    /// <summary>
+    /// A request's answer on a socket, <c>{"ok":true,"data":…}</c> or <c>{"ok":false,"error":{code, message, status, details}}</c>,
+    /// in the profile's dialect: the data shaped as an event payload is, the error as the profile's REST errors say it
+    /// (seed-001 and seed-000 a string, seed-004 <c>{message, status}</c>). The identity under parley.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Ack(CompatProfile profile, ReadOnlyMemory<byte> ackUtf8)
+    {
+        if (profile == CompatProfile.Parley) return ackUtf8;
+        using var document = JsonDocument.Parse(ackUtf8);
+        return JsonShaper.Render((document.RootElement, profile), static (w, s) =>
+        {
+            if (s.Item1.ValueKind != JsonValueKind.Object)
+            {
+                JsonShaper.Write(w, s.Item1, s.profile);
+                return;
+            }
+            w.WriteStartObject();
+            foreach (var p in s.Item1.EnumerateObject())
+            {
+                w.WritePropertyName(p.Name);
+                if (p.NameEquals("error") && p.Value.ValueKind == JsonValueKind.Object) ResponseShaper.WriteErrorValue(w, p.Value, s.profile);
+                else if (p.NameEquals("data")) JsonShaper.Write(w, p.Value, s.profile);
+                else p.Value.WriteTo(w);
+            }
+            w.WriteEndObject();
+        });
+    }
+
     public static byte[] Payload(CompatProfile profile, ReadOnlyMemory<byte> payloadUtf8)
     {
         using var document = JsonDocument.Parse(payloadUtf8);

@@ -85,6 +85,21 @@ public static class ResponseShaper
         w.WriteEndObject();
     }
 
+    /// <summary>An error object <c>{code, message, status, details}</c> as the value the profile's clients read.</summary>
+    public static void WriteErrorValue(Utf8JsonWriter w, JsonElement error, CompatProfile profile)
+    {
+        var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+        if (profile != CompatProfile.Seed004)
+        {
+            w.WriteStringValue(Describe(message, error));
+            return;
+        }
+        w.WriteStartObject();
+        w.WriteString("message", message);
+        w.WriteNumber("status", error.TryGetProperty("status", out var s) && s.TryGetInt32(out var n) ? n : 500);
+        w.WriteEndObject();
+    }
+
     /// <summary>The message, with each invalid field's problems when there are any ("Validation failed: name — name: Required").</summary>
     private static string? Describe(string? message, JsonElement error)
     {
