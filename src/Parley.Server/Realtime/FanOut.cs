@@ -1,4 +1,3 @@
-using Parley.Server.Compat;
 using Parley.Server.Presence;
 
 namespace Parley.Server.Realtime;

@@ -24,7 +24,7 @@ public static class Frames
     /// <summary><c>{"type":"message:new","cursor":123,"data":{…}}</c>; ephemeral events carry no cursor.</summary>
     public static OutFrame Event(ChatEvent e) => Event(e.Type, e.Cursor, e.Data);
 
-    /// <summary>An event frame under another name or payload (see Compat/ProfileFrames).</summary>
+    /// <summary>An event frame under another name or payload (see ProfileFrames).</summary>
     public static OutFrame Event(string type, long cursor, ReadOnlyMemory<byte> data) => new(Write((type, cursor, data), static (w, e) =>
     {
         w.WriteString(Type, e.type);

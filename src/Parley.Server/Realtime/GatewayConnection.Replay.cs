@@ -1,5 +1,3 @@
-using Parley.Server.Compat;
-
 namespace Parley.Server.Realtime;
 
 /// <summary>

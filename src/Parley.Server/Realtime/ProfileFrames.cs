@@ -1,13 +1,13 @@
 using System.Text.Json;
 using Parley.Server.Api;
-using Parley.Server.Realtime;
+using Parley.Server.Compat;
 
-namespace Parley.Server.Compat;
+namespace Parley.Server.Realtime;
 
 /// <summary>
-/// The native gateway's frames of one event, one per profile, each built the first time a socket of that profile
-/// needs it: a fan-out serialises an event once per profile present, and sockets on the default profile cost what
-/// they always did.
+/// The native gateway's frames of one event, one per compatibility profile (shaped by Compat's EventShaper), each
+/// built the first time a socket of that profile needs it: a fan-out serialises an event once per profile present,
+/// and sockets on the default profile cost what they always did.
 /// </summary>
 public struct ProfileFrames
 {
