@@ -46,6 +46,7 @@ api.MapNotifications();
 api.MapMessages();
 api.MapStatus();
 api.MapRealtime();
+api.MapConnect();
 api.MapAgents();
 
 app.LogListeningUrls();

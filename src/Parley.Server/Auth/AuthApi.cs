@@ -43,7 +43,7 @@ public static class AuthApi
         };
         user.PasswordHash = hasher.HashPassword(user, r.Password!);
         var taken = await users.CreateAsync(user, ct);
-        if (taken.Count > 0) return Taken(taken);
+        if (taken.Count > 0) return Taken(taken).ToResult();
 
         var token = tokens.Issue(user.Id, user.SecurityStamp);
         return Ok.Created(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, await presence.StatusOfAsync(user, user.Id, ct))),
@@ -85,8 +85,8 @@ public static class AuthApi
             "Login successful");
     }
 
-    internal static IResult Taken(List<string> fields) =>
-        ApiError.Conflict($"{string.Join(" and ", fields.Select(f => char.ToUpperInvariant(f[0]) + f[1..]))} already taken",
+    internal static Failure Taken(List<string> fields) =>
+        new(409, "conflict", $"{string.Join(" and ", fields.Select(f => char.ToUpperInvariant(f[0]) + f[1..]))} already taken",
             fields.ToDictionary(f => f, f => new[] { $"This {f} is already taken" }));
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

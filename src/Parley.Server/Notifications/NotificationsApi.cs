@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Parley.Server.Api;
 using Parley.Server.Auth;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Notifications;
 
@@ -19,13 +19,13 @@ public static class NotificationsApi
         return api;
     }
 
-    private static async Task<IResult> Send(Body<SendNotificationRequest> body, ClaimsPrincipal user, NotificationStore store, IEventBus bus,
+    private static async Task<IResult> Send(Body<SendNotificationRequest> body, ClaimsPrincipal user, EventScope scope,
         CancellationToken ct)
     {
         var me = user.Id();
         var send = body.Value.Validate(me);
         if (!send.Ok) return send.Error!.ToResult();
-        var outcome = await NotificationService.SendAsync(store, bus, me, send.Value!, ct);
+        var outcome = await NotificationService.SendAsync(scope, me, send.Value!, ct);
         return outcome.ToResult(n => Ok.Created(n, "Notification sent successfully"));
     }
 

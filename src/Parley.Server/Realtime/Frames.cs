@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Api;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
