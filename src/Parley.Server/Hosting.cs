@@ -77,6 +77,7 @@ public static class Hosting
         services.AddConversationRequests();
         services.AddSingleton<AccountService>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddMessageRequests();
         services.AddParleyEventBus();
         services.AddSingleton<EventScope>();

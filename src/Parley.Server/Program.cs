@@ -16,7 +16,7 @@ using Parley.Server.Web;
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddParleyHosting();
-builder.Services.AddParleyJson();
+builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContext.Default, MessagesJsonContext.Default, AgentsJsonContext.Default);
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();

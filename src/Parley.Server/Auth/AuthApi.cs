@@ -66,13 +66,13 @@ public static class AuthApi
         if (throttle.TryAcquire(address, user?.Id ?? login!) is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-            return ApiError.TooMany("Too many login attempts; try again later");
+            return Failure.TooMany("Too many login attempts; try again later").ToResult();
         }
 
         // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
         var check = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownHash(hasher), r.Password!);
         if (user is null || check == PasswordVerificationResult.Failed)
-            return ApiError.Unauthorized("Invalid username or password");
+            return Failure.Unauthorized("Invalid username or password").ToResult();
         if (check == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, r.Password!);

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Events;

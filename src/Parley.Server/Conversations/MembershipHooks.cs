@@ -1,15 +1,14 @@
 using System.Data.Common;
-using Parley.Server.Messages;
 using Parley.Server.Notifications;
 using Parley.Server.Events;
 
 namespace Parley.Server.Conversations;
 
 /// <summary>
-/// What follows a membership change inside its transaction: the events, and (from the messages and
-/// notifications features) the system message and the notification.
+/// What follows a membership change inside its transaction: the events, the notification, and whatever the
+/// features above conversations add (<see cref="IMembershipObserver"/>: the messages feature's system message).
 /// </summary>
-public sealed class MembershipHooks(ConversationViews views)
+public sealed class MembershipHooks(ConversationViews views, IEnumerable<IMembershipObserver> observers)
 {
     public async Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added, CancellationToken ct)
     {
@@ -26,7 +25,7 @@ public sealed class MembershipHooks(ConversationViews views)
                 await NotificationService.CreateAsync(batch, member.UserId, NotificationTypes.AddedToConversation,
                     $"You were added to {Label(c)}", c.Id, new { conversationId = c.Id, addedBy = actorId });
         }
-        await SystemMessages.MembersAddedAsync(batch, c, actorId, added);
+        foreach (var observer in observers) await observer.MembersAddedAsync(batch, c, actorId, added);
     }
 
     public async Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason)
@@ -35,7 +34,7 @@ public sealed class MembershipHooks(ConversationViews views)
         await batch.AppendAsync(ConversationEventTypes.MemberRemoved, c.Id, null, payload);
         // The one who is gone no longer sees conversation events, so they get their own copy.
         await batch.AppendAsync(ConversationEventTypes.MemberRemoved, null, userId, payload);
-        await SystemMessages.MemberRemovedAsync(batch, c, actorId, userId, reason);
+        foreach (var observer in observers) await observer.MemberRemovedAsync(batch, c, actorId, userId, reason);
     }
 
     public async Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role)
@@ -45,8 +44,18 @@ public sealed class MembershipHooks(ConversationViews views)
         if (userId != actorId)
             await NotificationService.CreateAsync(batch, userId, NotificationTypes.RoleChanged,
                 $"Your role in {Label(c)} is now {role}", c.Id, new { conversationId = c.Id, role, changedBy = actorId });
-        await SystemMessages.RoleChangedAsync(batch, c, actorId, userId, role);
+        foreach (var observer in observers) await observer.RoleChangedAsync(batch, c, actorId, userId, role);
     }
 
     private static string Label(ConversationRow c) => c.Name is { Length: > 0 } name ? $"\"{name}\"" : $"a {c.Type} conversation";
+}
+
+/// <summary>Told about each membership change inside its transaction, after its events are appended.</summary>
+public interface IMembershipObserver
+{
+    Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added);
+
+    Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason);
+
+    Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role);
 }

@@ -57,10 +57,3 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
         }
     }
 }
-
-public static class Clock
-{
-    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    public static DateTimeOffset ToTime(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-    public static DateTimeOffset? ToTime(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
-}

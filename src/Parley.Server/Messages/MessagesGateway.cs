@@ -1,5 +1,4 @@
 using Parley.Server.Api;
-using Parley.Server.Presence;
 
 namespace Parley.Server.Messages;
 
@@ -35,8 +34,6 @@ public static class MessagesGateway
     private static async Task<Outcome<object?>> SendAsync(GatewayCall call, SendMessageRequest request, CancellationToken ct)
     {
         var sent = await call.Get<MessageService>().SendAsync(call.UserId, request, ct);
-        // Sending ends "typing…" for the sender, as every chat client expects.
-        if (sent.Ok) await call.Get<TypingTracker>().StopAsync(call.UserId, sent.Value!.Message.ConversationId, ct);
         return sent.Ok ? sent.Value!.Message : sent.Error!;
     }
 

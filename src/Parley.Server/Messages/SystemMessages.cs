@@ -75,3 +75,16 @@ public static class SystemMessages
         _ => $"{names[0]}, {names[1]} and {names.Count - 2} others",
     };
 }
+
+/// <summary>Posts the system message of each membership change (see <see cref="SystemMessages"/>).</summary>
+public sealed class MembershipSystemMessages : IMembershipObserver
+{
+    public Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added) =>
+        SystemMessages.MembersAddedAsync(batch, c, actorId, added);
+
+    public Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason) =>
+        SystemMessages.MemberRemovedAsync(batch, c, actorId, userId, reason);
+
+    public Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role) =>
+        SystemMessages.RoleChangedAsync(batch, c, actorId, userId, role);
+}

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Events;
 
 namespace Parley.Server.Notifications;
@@ -46,7 +45,7 @@ public static class NotificationsApi
     private static async Task<IResult> Read(string id, ClaimsPrincipal user, NotificationStore store, CancellationToken ct) =>
         await store.MarkReadAsync(user.Id(), id, ct) is { } row
             ? Ok.With(row.ToDto(), "Notification marked as read")
-            : ApiError.NotFound("Notification not found");
+            : Failure.NotFound("Notification not found").ToResult();
 
     private static async Task<IResult> ReadAll(ClaimsPrincipal user, NotificationStore store, CancellationToken ct) =>
         Ok.With(new { modifiedCount = await store.MarkAllReadAsync(user.Id(), ct) }, "All notifications marked as read");

@@ -46,6 +46,10 @@ public sealed partial class TypingTracker(IConversationMembers members, IEventBu
         return Forget(key, _ => true) ? await PublishAsync(key, false, ct) : new TypingPayload(key.Item1, userId, false);
     }
 
+    /// <summary>Sending ends "typing…" for the sender, as every chat client expects (REST and gateway sends alike); membership is checked by the send.</summary>
+    public Task MessageSentAsync(string userId, string conversationId, CancellationToken ct) =>
+        Forget((conversationId, userId), _ => true) ? PublishAsync((conversationId, userId), false, ct) : Task.CompletedTask;
+
     /// <summary>Stops whatever the closed socket was typing.</summary>
     public async Task DisconnectedAsync(string connectionId)
     {

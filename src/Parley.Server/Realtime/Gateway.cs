@@ -37,7 +37,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             if (!user.Ok) return Challenge(http, user.Error!);
             userId = user.Value;
             if (pathUserId is not null && pathUserId != userId) return NotYourSocket.ToResult();
-            if (!http.WebSockets.IsWebSocketRequest) return ApiError.BadRequest("Expected a WebSocket upgrade request");
+            if (!http.WebSockets.IsWebSocketRequest) return Failure.BadRequest("Expected a WebSocket upgrade request").ToResult();
         }
         if (!slots.TryTake()) return SocketSlots.Full.ToResult();
         try

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
