@@ -1,9 +1,9 @@
 using Parley.Server.Agents;
 using Parley.Server.Auth;
-using Parley.Server.Events;
 using Parley.Server.Conversations;
-using Parley.Server.Notifications;
+using Parley.Server.Events;
 using Parley.Server.Messages;
+using Parley.Server.Notifications;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Users;

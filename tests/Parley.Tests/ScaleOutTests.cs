@@ -1,10 +1,10 @@
-using Parley.Server.Data;
 using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
+using Parley.Server.Data;
 using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Notifications;

@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Parley.Server.Api;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
-using Parley.Server.Events;
 
 namespace Parley.Server.Agents;
 

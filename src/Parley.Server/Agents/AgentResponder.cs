@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
-using Parley.Server.Messages;
 using Parley.Server.Events;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 
 namespace Parley.Server.Agents;

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Messages;
 using Parley.Server.Events;
+using Parley.Server.Messages;
 using Parley.Server.Users;
 
 namespace Parley.Server.Agents;
@@ -54,8 +54,11 @@ public sealed class AgentStore(Db db, EventScope scope)
                 """
                 INSERT INTO agent_replies (message_id, conversation_id, user_id, status, tokens, started_at, finished_at)
                 VALUES (@Id, @ConversationId, @userId, @status, 0, @now, @finishedAt)
-                """, new { row.Id, row.ConversationId, userId = job.RequesterId, status = payload.Status, now,
-                    finishedAt = payload.Streaming ? (long?)null : now }, tx);
+                """, new
+                {
+                    row.Id, row.ConversationId, userId = job.RequesterId, status = payload.Status, now,
+                    finishedAt = payload.Streaming ? (long?)null : now
+                }, tx);
             return appended;
         }, ct);
         return created.Ok ? created.Value : null;

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Events;

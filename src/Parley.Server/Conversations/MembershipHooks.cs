@@ -1,6 +1,5 @@
-using System.Data.Common;
-using Parley.Server.Notifications;
 using Parley.Server.Events;
+using Parley.Server.Notifications;
 
 namespace Parley.Server.Conversations;
 

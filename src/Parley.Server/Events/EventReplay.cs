@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Parley.Server.Data;
 
 namespace Parley.Server.Events;

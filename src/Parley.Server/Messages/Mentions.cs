@@ -1,7 +1,6 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
-using Parley.Server.Notifications;
 using Parley.Server.Events;
+using Parley.Server.Notifications;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Api;
 using Parley.Server.Data;

@@ -1,6 +1,6 @@
-using Parley.Server.Events;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 

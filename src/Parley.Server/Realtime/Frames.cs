@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Parley.Server.Api;
 using Parley.Server.Events;
 

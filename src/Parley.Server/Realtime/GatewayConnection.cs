@@ -1,5 +1,5 @@
-using Parley.Server.Api;
 using System.Net.WebSockets;
+using Parley.Server.Api;
 
 namespace Parley.Server.Realtime;
 
