@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Parley.Server.Api;
 
 namespace Parley.Server.Compat;
 

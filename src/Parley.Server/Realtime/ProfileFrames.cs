@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Parley.Server.Api;
 using Parley.Server.Compat;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
