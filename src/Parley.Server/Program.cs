@@ -28,6 +28,7 @@ await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 
 app.UseParleyErrors();
+app.UseDotSegmentGuard();
 app.MapParleyDocs();
 app.UseWebClient();
 app.UseAuthentication();
@@ -37,7 +38,7 @@ app.UseRateLimiter();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
 
-var api = app.MapGroup("/api");
+var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();
 api.MapUsers();
 api.MapConversations();

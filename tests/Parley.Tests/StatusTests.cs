@@ -26,7 +26,8 @@ public sealed class StatusTests(ParleyApp app) : IClassFixture<ParleyApp>
         (await alice.PutAsync("/api/status", new { status = 5 })).ExpectError(400);
         Assert.Equal("playing", (await bob.GetAsync($"/api/status/{alice.Id}")).Expect(200).Str("status"));
 
-        (await alice.GetAsync("/api/status/nobody")).ExpectError(404, "not_found");
+        (await alice.GetAsync($"/api/status/{Guid.CreateVersion7()}")).ExpectError(404, "not_found");
+        (await alice.GetAsync("/api/status/nobody")).ExpectError(400, "validation_failed");
 
         // "online" hands presence back to the sockets: alice has none, so she is offline.
         var automatic = (await alice.PutAsync("/api/status", new { status = "online" })).Expect(200);
