@@ -59,6 +59,8 @@ public static class Hosting
     public static IServiceCollection AddParleyFeatures(this IServiceCollection services)
     {
         services.AddSingleton<UserStore>();
+        services.AddOptions<PrivacyOptions>().BindConfiguration("Privacy");
+        services.AddSingleton<UserPrivacy>();
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         services.AddSingleton<PresenceTracker>();

@@ -8,6 +8,7 @@ public sealed class StatusTests(ParleyApp app) : IClassFixture<ParleyApp>
     public async Task Status_is_set_for_oneself_only_and_validated()
     {
         var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        await alice.DirectWithAsync(bob); // presence is for people who share a conversation
 
         var busy = (await alice.PutAsync("/api/status", new { userId = alice.Id, status = "Busy" })).Expect(200);
         Assert.Equal(alice.Id, busy.Str("userId"));
