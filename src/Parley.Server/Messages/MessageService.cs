@@ -108,12 +108,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         long from, to;
         MessagePagination? pagination = null;
         if (query.Before is { } before) (to, from) = (Math.Min(before - 1, last), Math.Max(0, Math.Min(before - 1, last) - limit));
-        else if (query.After is { } after)
-        {
-            // From the cursor clamped to the end, so a cursor past it (up to long.MaxValue) is an empty last page, not an overflow.
-            from = Math.Min(after, last);
-            to = Math.Min(last, from + limit);
-        }
+        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, Math.Min(after, last) + limit)); // no overflow past the end
         else
         {
             (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);
