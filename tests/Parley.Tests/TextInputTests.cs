@@ -84,6 +84,29 @@ public sealed class TextInputTests(ParleyApp app) : IClassFixture<ParleyApp>
         (await alice.GetAsync("/api/conversations/not-a-uuid")).ExpectFieldErrors(400, "validation_failed", "id");
     }
 
+    [Theory]
+    [InlineData(414, 20_000, "")]
+    [InlineData(400, 0, "%00")]
+    [InlineData(400, 0, "a%00b")]
+    public async Task Request_lines_Kestrel_refuses_get_the_envelope_on_a_new_connection(int status, int length, string id)
+    {
+        await using var raw = await RawConnection.OpenAsync(app);
+        await raw.SendAsync(RawConnection.Get($"/api/users/{id}{new string('a', length)}"));
+        var response = await raw.ReadResponseAsync();
+        Assert.Equal(status, response.Status);
+        Assert.Equal(status, response.Json.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.True(await raw.ClosedByServerAsync());
+        Assert.Equal("Healthy", await app.Http().GetStringAsync("/healthz"));
+    }
+
+    [Fact]
+    public async Task A_connection_that_is_not_plain_http_is_passed_on_at_once()
+    {
+        await using var raw = await RawConnection.OpenAsync(app);
+        await raw.SendAsync([0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x0A, 0x00, 0x00, 0x00]); // the start of a TLS ClientHello
+        Assert.True(await raw.ClosedByServerAsync()); // Kestrel's own 400 and close, not a wait for more
+    }
+
     [Fact]
     public async Task SQLite_syncs_every_commit_unless_told_otherwise()
     {

@@ -42,6 +42,12 @@ public sealed class RequestLineGuard(ConnectionDelegate next, IOptions<KestrelSe
             {
                 var result = await input.ReadAsync();
                 var buffer = result.Buffer;
+                // Not plain HTTP/1 (a TLS ClientHello starts with 0x16): not for us, and nothing to wait for.
+                if (buffer.Length > 0 && buffer.FirstSpan[0] is < (byte)'A' or > (byte)'Z')
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return null;
+                }
                 var line = buffer.PositionOf((byte)'\n');
                 if (line is null && !result.IsCanceled && !result.IsCompleted && buffer.Length <= maxLine)
                 {
