@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Parley.Server.Api;
 using Parley.Server.Realtime;
 using Parley.Tests.Support;
 
@@ -22,7 +23,7 @@ public sealed class BadFramesTests(BadInputApp app) : IClassFixture<BadInputApp>
         var member = await app.UserAsync("member");
         await owner.GroupAsync("group", member);
         var types = app.Services.GetRequiredService<IOptions<GatewayRequestTable>>().Value.Types.ToList();
-        Assert.Contains(RequestTypes.MessageSend, types);
+        Assert.Contains(Parley.Server.Messages.MessagesGateway.MessageSend, types);
         var failures = new List<string>();
         await Parallel.ForEachAsync(types, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (type, _) =>
         {
@@ -64,7 +65,7 @@ public sealed class BadFramesTests(BadInputApp app) : IClassFixture<BadInputApp>
         await socket.SendTextBytesAsync([(byte)'{', (byte)'"', 0xFF, (byte)'"', (byte)':', (byte)'1', (byte)'}']);
         Assert.Equal(WebSocketCloseStatus.InvalidPayloadData, await socket.ClosedAsync());
         await using var next = await WsClient.ConnectAsync(user);
-        Assert.True((await next.RequestAsync(RequestTypes.Ping)).GetProperty("ok").GetBoolean());
+        Assert.True((await next.RequestAsync(BuiltInRequests.Ping)).GetProperty("ok").GetBoolean());
         NoErrorsLogged();
     }
 
@@ -78,7 +79,7 @@ public sealed class BadFramesTests(BadInputApp app) : IClassFixture<BadInputApp>
         {
             await socket.SendTextAsync(frame);
             // Every bad frame is answered by exactly one ack or error frame; a ping after it says the socket is still served.
-            var (pong, before) = await socket.ExchangeAsync(RequestTypes.Ping);
+            var (pong, before) = await socket.ExchangeAsync(BuiltInRequests.Ping);
             if (!pong.GetProperty("ok").GetBoolean()) problems.Add($"{frame}: ping after it failed");
             var answer = before.LastOrDefault(f => f.Str("type") is "ack" or "error");
             if (answer.ValueKind == JsonValueKind.Undefined) { problems.Add($"{Shorten(frame)}: no answer"); continue; }

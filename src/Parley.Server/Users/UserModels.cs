@@ -34,7 +34,7 @@ public sealed record UserDto(
 {
     public const string DeletedName = "Deleted user";
 
-    /// <summary>The user as shown; what others may not see is left out by <see cref="UserPrivacy"/> (email and last seen as null).</summary>
+    /// <summary>The user as shown; what others may not see is left out (email and last seen as null) by Presence/UserPrivacy.</summary>
     public static UserDto From(UserRow row, string status, bool showEmail = true, bool showLastSeen = true) => row.IsDeleted
         ? new UserDto(row.Id, "deleted", null, DeletedName, null, "offline", null, Clock.ToTime(row.CreatedAt), false, true)
         : new UserDto(row.Id, row.Username, showEmail ? row.Email : null, row.Name ?? row.Username, row.ProfilePicture, status,

@@ -1,9 +1,9 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Parley.Server.Data;
-using Parley.Server.Presence;
+using Parley.Server.Users;
 
-namespace Parley.Server.Users;
+namespace Parley.Server.Presence;
 
 public enum EmailVisibility { Self, Members, Everyone }
 
