@@ -1,4 +1,5 @@
 using Parley.Server.Agents;
+using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Events;
@@ -24,8 +25,9 @@ public static class Hosting
             var (http, sockets) = ConnectionLimits(builder.Configuration);
             k.Limits.MaxConcurrentConnections = http;
             k.Limits.MaxConcurrentUpgradedConnections = sockets;
-            // Most gateway sockets are accepted ahead of HTTP, so an idle socket keeps no HTTP request state alive.
-            k.ConfigureEndpointDefaults(listen => listen.UseGatewayHandshake());
+            // Kestrel's own refusals of a first request line get the envelope (RequestLineGuard); most gateway sockets
+            // are accepted ahead of HTTP, so an idle socket keeps no HTTP request state alive.
+            k.ConfigureEndpointDefaults(listen => listen.UseRequestLineGuard().UseGatewayHandshake());
         });
         builder.Services.AddSingleton(sp => new SocketSlots(ConnectionLimits(sp.GetRequiredService<IConfiguration>()).Sockets));
         builder.Services.AddHealthChecks();
@@ -62,6 +64,8 @@ public static class Hosting
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         services.AddSingleton<PresenceTracker>();
+        services.AddOptions<PrivacyOptions>().BindConfiguration("Privacy");
+        services.AddSingleton<UserPrivacy>();
         services.AddSingleton<PresenceService>();
         services.AddOptions<TypingOptions>().BindConfiguration("Gateway");
         services.AddSingleton<TypingTracker>();

@@ -31,6 +31,7 @@ await app.EnsureSigningKeyAsync();
 
 app.UseCompatProfiles();
 app.UseParleyErrors();
+app.UseDotSegmentGuard();
 app.MapParleyDocs();
 app.UseWebClient();
 app.UseAuthentication();
@@ -40,7 +41,7 @@ app.UseRateLimiter();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
 
-var api = app.MapGroup("/api");
+var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();
 api.MapUsers();
 api.MapConversations();

@@ -48,7 +48,9 @@ public sealed record MessageSender(string Id, string Username, string Name, stri
 {
     public static MessageSender Of(MessageRow r) => r.SenderUsername is null || r.SenderDeletedAt is not null
         ? new(r.SenderId, "deleted", UserDto.DeletedName, null, null)
-        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, r.SenderEmail);
+        // No email: a message is serialised once for every recipient, and who may see an email depends on the viewer
+        // (Privacy__EmailVisibility); member lists and /api/users carry it where it may be seen.
+        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, null);
 }
 
 public sealed record SeenBy(string UserId, DateTimeOffset? Timestamp, DateTimeOffset? LastReadAt);

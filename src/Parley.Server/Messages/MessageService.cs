@@ -109,7 +109,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         long from, to;
         MessagePagination? pagination = null;
         if (query.Before is { } before) (to, from) = (Math.Min(before - 1, last), Math.Max(0, Math.Min(before - 1, last) - limit));
-        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, after + limit));
+        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, Math.Min(after, last) + limit)); // no overflow past the end
         else
         {
             (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);
@@ -136,7 +136,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
     {
         var content = request.Body;
-        if (string.IsNullOrWhiteSpace(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
+        if (TextRules.IsBlank(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
         if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
         return await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {

@@ -139,6 +139,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     private static string? ReadToken(ReadOnlySpan<byte> frame)
     {
+        if (JsonText.Check(frame) is not null) return null;
         try
         {
             var reader = new Utf8JsonReader(frame);
