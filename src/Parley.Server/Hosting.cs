@@ -2,8 +2,11 @@ using Parley.Server.Agents;
 using Parley.Server.Conversations;
 using Parley.Server.Notifications;
 using Parley.Server.Messages;
+using Parley.Server.Pins;
+using Parley.Server.Reactions;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Unread;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -68,6 +71,9 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
+        services.AddReactions();
+        services.AddPins();
+        services.AddMarkUnread();
         services.AddParleyEventBus();
         services.AddNotifications();
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Data;
+using Parley.Server.Reactions;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -66,6 +67,9 @@ public sealed record MessageDto(
     bool Read, string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
 {
+    /// <summary>Filled by <see cref="ReactionStore.AttachAsync(System.Data.Common.DbConnection, System.Data.Common.DbTransaction?, IReadOnlyList{MessageDto}, string?)"/>; empty on a deleted message.</summary>
+    public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
+
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Users;
 
@@ -13,7 +14,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    IEventBus bus, IEnumerable<IMessageSentListener> listeners)
+    IEventBus bus, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners)
 {
     public const int SeenByLimit = 100;
 
@@ -117,7 +118,8 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         }
         var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
+        var messages = await ReactionStore.AttachAsync(connection, null,
+            rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
         var hasMore = query.After is null ? from > 0 : to < last;
         return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
     }
@@ -129,7 +131,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
-        return await WithSeenByAsync(connection, null, row, access);
+        return await ReactionStore.AttachAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
@@ -147,8 +149,9 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
-            return dto;
+            var neutral = await ReactionStore.AttachAsync(connection, tx, dto, null);
+            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral)));
+            return await ReactionStore.AttachAsync(connection, tx, dto, callerId);
         });
     }
 
@@ -166,6 +169,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             var now = Clock.NowMs();
             await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
+            foreach (var listener in deletedListeners) await listener.MessageDeletedAsync(connection, tx, row, callerId, events);
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageDeleted, row.ConversationId, null,
                 new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now))));
             return await ViewAsync(connection, tx, row, access);
