@@ -70,6 +70,7 @@ public static class Hosting
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();
         services.AddReactions();
         services.AddPins();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Data;
-using Parley.Server.Reactions;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -67,7 +66,7 @@ public sealed record MessageDto(
     bool Read, string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
 {
-    /// <summary>Filled by <see cref="ReactionStore.AttachAsync(System.Data.Common.DbConnection, System.Data.Common.DbTransaction?, IReadOnlyList{MessageDto}, string?)"/>; empty on a deleted message.</summary>
+    /// <summary>Filled by the reactions feature through <see cref="MessageDecorators"/>; empty on a deleted message.</summary>
     public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
 
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
@@ -89,6 +88,9 @@ public sealed record MessageDto(
         return a == senderId ? b : a;
     }
 }
+
+/// <summary>One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first).</summary>
+public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
 
 /// <summary>seed 001's pagination block; totalMessages is the conversation's last seq (seqs are gap-free).</summary>
 public sealed record MessagePagination(int CurrentPage, int TotalPages, long TotalMessages, bool HasNextPage, bool HasPrevPage, int Limit);

@@ -2,7 +2,6 @@ using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
-using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Users;
 
@@ -14,7 +13,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    IEventBus bus, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners)
+    IEventBus bus, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators)
 {
     public const int SeenByLimit = 100;
 
@@ -118,7 +117,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         }
         var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var messages = await ReactionStore.AttachAsync(connection, null,
+        var messages = await decorators.ApplyAsync(connection, null,
             rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
         var hasMore = query.After is null ? from > 0 : to < last;
         return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
@@ -131,7 +130,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
-        return await ReactionStore.AttachAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
+        return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
@@ -149,9 +148,9 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            var neutral = await ReactionStore.AttachAsync(connection, tx, dto, null);
+            var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral)));
-            return await ReactionStore.AttachAsync(connection, tx, dto, callerId);
+            return await decorators.ApplyAsync(connection, tx, dto, callerId);
         });
     }
 

@@ -3,7 +3,6 @@ using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
-using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.Pins;
@@ -12,7 +11,7 @@ namespace Parley.Server.Pins;
 /// Pinning: any member of a direct or AI conversation; the owner and admins of a group or channel. Each change is
 /// one transaction that appends its event, published after commit; repeating it changes nothing.
 /// </summary>
-public sealed class PinService(Db db, IEventBus bus) : IMessageDeletedListener
+public sealed class PinService(Db db, IEventBus bus, MessageDecorators decorators) : IMessageDeletedListener
 {
     public async Task<Outcome<PinChange>> PinAsync(string callerId, string conversationId, string messageId, CancellationToken ct)
     {
@@ -31,7 +30,7 @@ public sealed class PinService(Db db, IEventBus bus) : IMessageDeletedListener
             var now = Clock.NowMs();
             await PinStore.AddAsync(connection, tx, conversationId, messageId, callerId, now);
             var markers = await MessageStore.LowestMarkersAsync(connection, tx, conversationId);
-            var message = await ReactionStore.AttachAsync(connection, tx, MessageDto.From(row, access.DirectKey, markers.IsRead(row.Seq, row.SenderId)), null);
+            var message = await decorators.ApplyAsync(connection, tx, MessageDto.From(row, access.DirectKey, markers.IsRead(row.Seq, row.SenderId)), null);
             events.Add(await EventLog.AppendAsync(connection, tx, PinEvents.Pinned, conversationId, null,
                 new PinnedEvent(conversationId, messageId, callerId, Clock.ToTime(now), message)));
             return new PinChange(conversationId, messageId, true, true, callerId, Clock.ToTime(now));
@@ -62,7 +61,7 @@ public sealed class PinService(Db db, IEventBus bus) : IMessageDeletedListener
         if (await MessageStore.AccessAsync(connection, null, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
         var pins = await PinStore.ListAsync(connection, conversationId);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, conversationId);
-        var messages = await ReactionStore.AttachAsync(connection, null,
+        var messages = await decorators.ApplyAsync(connection, null,
             pins.Select(p => MessageDto.From(p.Message, access.DirectKey, markers.IsRead(p.Message.Seq, p.Message.SenderId))).ToList(), callerId);
         return pins.Select((p, i) => new PinDto(conversationId, p.Pin.MessageId, p.Pin.PinnedBy, Clock.ToTime(p.Pin.PinnedAt), messages[i])).ToList();
     }

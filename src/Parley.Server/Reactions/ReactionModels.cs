@@ -1,3 +1,5 @@
+using Parley.Server.Messages;
+
 namespace Parley.Server.Reactions;
 
 public static class ReactionEvents
@@ -19,9 +21,6 @@ public static class ReactionLimits
     /// <summary>How many of the reacting users a message carries per emoji; the count says how many there are.</summary>
     public const int UserIdsShown = 5;
 }
-
-/// <summary>One emoji on a message: how many reacted, whether I did, and the first few who did (oldest first).</summary>
-public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
 
 /// <summary>reaction:added / reaction:removed; count is the emoji's count after the change.</summary>
 public sealed record ReactionEvent(string ConversationId, string MessageId, string Emoji, string UserId, long Count);

@@ -47,9 +47,6 @@ public static class ReactionStore
         return messages.Select(m => byMessage.TryGetValue(m.Id, out var r) ? m with { Reactions = r } : m).ToList();
     }
 
-    public static async Task<MessageDto> AttachAsync(DbConnection connection, DbTransaction? tx, MessageDto message, string? viewerId) =>
-        (await AttachAsync(connection, tx, [message], viewerId))[0];
-
     public static async Task<bool> AddAsync(DbConnection connection, DbTransaction tx, string conversationId, string messageId, string emoji,
         string userId, long now) =>
         await connection.ExecuteAsync(
@@ -78,4 +75,11 @@ public static class ReactionStore
 
     public static Task DeleteForMessageAsync(DbConnection connection, DbTransaction tx, string messageId) =>
         connection.ExecuteAsync("DELETE FROM reactions WHERE message_id = @messageId", new { messageId }, tx);
+}
+
+/// <summary>Puts the reactions on every message view (history, single messages, pins, edit events).</summary>
+public sealed class ReactionDecorator : IMessageDecorator
+{
+    public Task<List<MessageDto>> DecorateAsync(DbConnection connection, DbTransaction? tx, IReadOnlyList<MessageDto> messages, string? viewerId) =>
+        ReactionStore.AttachAsync(connection, tx, messages, viewerId);
 }

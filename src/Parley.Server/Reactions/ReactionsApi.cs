@@ -12,6 +12,7 @@ public static class ReactionsApi
     public static IServiceCollection AddReactions(this IServiceCollection services) => services
         .AddSingleton<ReactionService>()
         .AddSingleton<IMessageDeletedListener>(sp => sp.GetRequiredService<ReactionService>())
+        .AddSingleton<IMessageDecorator, ReactionDecorator>()
         .AddGatewayRequest(ReactionRequests.Add, (call, ct) => ChangeAsync(call, add: true, ct))
         .AddGatewayRequest(ReactionRequests.Remove, (call, ct) => ChangeAsync(call, add: false, ct));
 
