@@ -118,6 +118,17 @@ public sealed class ReactionsTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Members_of_a_channel_react_though_only_admins_post()
+    {
+        var (owner, member) = (await app.UserAsync("owner"), await app.UserAsync("member"));
+        var id = await owner.GroupAsync("channel", member);
+        var news = await owner.SendAsync(id, "Release 2.0 is out");
+        (await member.PostAsync($"/api/conversations/{id}/messages", new { content = "yay" })).ExpectError(403);
+        Assert.Equal(1, (await member.PutAsync(Path(id, news.Str("id"), "🚀"))).Expect(200).GetProperty("count").GetInt64());
+        Assert.True(Reaction((await member.HistoryAsync(id)).Single(), "🚀").GetProperty("me").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_message_takes_a_limited_number_of_distinct_reactions()
     {
         var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
