@@ -2,7 +2,8 @@ using Parley.Server.Messages;
 
 namespace Parley.Server.Pins;
 
-public static class PinEvents
+/// <summary>The events this feature raises, by the type name clients see.</summary>
+public static class PinEventTypes
 {
     public const string Pinned = "message:pinned";
     public const string Unpinned = "message:unpinned";

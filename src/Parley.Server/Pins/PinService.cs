@@ -2,8 +2,8 @@ using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
 
 namespace Parley.Server.Pins;
 
@@ -11,13 +11,13 @@ namespace Parley.Server.Pins;
 /// Pinning: any member of a direct or AI conversation; the owner and admins of a group or channel. Each change is
 /// one transaction that appends its event, published after commit; repeating it changes nothing.
 /// </summary>
-public sealed class PinService(Db db, IEventBus bus, MessageDecorators decorators) : IMessageDeletedListener
+public sealed class PinService(Db db, EventScope scope, MessageDecorators decorators) : IMessageDeletedListener
 {
     public async Task<Outcome<PinChange>> PinAsync(string callerId, string conversationId, string messageId, CancellationToken ct)
     {
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync<PinChange>(async (connection, tx) =>
+        return await scope.TryWriteAsync<PinChange>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
             if (!found.Ok) return found.Error!;
             var (row, access) = found.Value;
@@ -31,27 +31,22 @@ public sealed class PinService(Db db, IEventBus bus, MessageDecorators decorator
             await PinStore.AddAsync(connection, tx, conversationId, messageId, callerId, now);
             var markers = await MessageStore.LowestMarkersAsync(connection, tx, conversationId);
             var message = await decorators.ApplyAsync(connection, tx, MessageDto.From(row, access.DirectKey, markers.IsRead(row.Seq, row.SenderId)), null);
-            events.Add(await EventLog.AppendAsync(connection, tx, PinEvents.Pinned, conversationId, null,
-                new PinnedEvent(conversationId, messageId, callerId, Clock.ToTime(now), message)));
+            await batch.AppendAsync(PinEventTypes.Pinned, conversationId, null, new PinnedEvent(conversationId, messageId, callerId, Clock.ToTime(now), message));
             return new PinChange(conversationId, messageId, true, true, callerId, Clock.ToTime(now));
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
     }
 
     public async Task<Outcome<PinChange>> UnpinAsync(string callerId, string conversationId, string messageId, CancellationToken ct)
     {
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync<PinChange>(async (connection, tx) =>
+        return await scope.TryWriteAsync<PinChange>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
             if (!found.Ok) return found.Error!;
             if (!await PinStore.RemoveAsync(connection, tx, conversationId, messageId)) return new PinChange(conversationId, messageId, false, false, null, null);
-            events.Add(await EventLog.AppendAsync(connection, tx, PinEvents.Unpinned, conversationId, null, new UnpinnedEvent(conversationId, messageId, callerId)));
+            await batch.AppendAsync(PinEventTypes.Unpinned, conversationId, null, new UnpinnedEvent(conversationId, messageId, callerId));
             return new PinChange(conversationId, messageId, false, true, null, null);
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
     }
 
     /// <summary>The pins, newest first; a pin whose message was deleted is gone.</summary>
@@ -67,11 +62,10 @@ public sealed class PinService(Db db, IEventBus bus, MessageDecorators decorator
     }
 
     /// <summary>A deleted message's pin goes with it; members are told it is unpinned.</summary>
-    public async Task MessageDeletedAsync(DbConnection connection, DbTransaction tx, MessageRow message, string deletedBy, List<ChatEvent> events)
+    public async Task MessageDeletedAsync(EventBatch batch, MessageRow message, string deletedBy)
     {
-        if (await PinStore.RemoveAsync(connection, tx, message.ConversationId, message.Id))
-            events.Add(await EventLog.AppendAsync(connection, tx, PinEvents.Unpinned, message.ConversationId, null,
-                new UnpinnedEvent(message.ConversationId, message.Id, null)));
+        if (await PinStore.RemoveAsync(batch.Connection, batch.Transaction, message.ConversationId, message.Id))
+            await batch.AppendAsync(PinEventTypes.Unpinned, message.ConversationId, null, new UnpinnedEvent(message.ConversationId, message.Id, null));
     }
 
     /// <summary>The message in this conversation (else 404, also for outsiders) and the caller's right to pin there (else 403).</summary>

@@ -2,16 +2,11 @@ using Parley.Server.Messages;
 
 namespace Parley.Server.Reactions;
 
-public static class ReactionEvents
+/// <summary>The events this feature raises, by the type name clients see.</summary>
+public static class ReactionEventTypes
 {
     public const string Added = "reaction:added";
     public const string Removed = "reaction:removed";
-}
-
-public static class ReactionRequests
-{
-    public const string Add = "reaction:add";
-    public const string Remove = "reaction:remove";
 }
 
 public static class ReactionLimits

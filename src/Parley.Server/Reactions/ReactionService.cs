@@ -1,8 +1,8 @@
 using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
 
 namespace Parley.Server.Reactions;
 
@@ -10,7 +10,7 @@ namespace Parley.Server.Reactions;
 /// Adding and removing my reaction; REST and the gateway share it. Each change is one transaction that appends
 /// its event, published after commit. Repeating a change changes nothing and raises no event.
 /// </summary>
-public sealed class ReactionService(Db db, IEventBus bus) : IMessageDeletedListener
+public sealed class ReactionService(EventScope scope) : IMessageDeletedListener
 {
     public Task<Outcome<ReactionChange>> AddAsync(string callerId, string? conversationId, string messageId, string? emoji, CancellationToken ct) =>
         ChangeAsync(callerId, conversationId, messageId, emoji, add: true, ct);
@@ -28,9 +28,9 @@ public sealed class ReactionService(Db db, IEventBus bus) : IMessageDeletedListe
     {
         if (Emoji.Normalize(rawEmoji) is not { } emoji)
             return Failure.Invalid("emoji", $"emoji must be one emoji or a :shortcode: of at most {Emoji.MaxShortcode} characters of a-z, 0-9, _, + and -");
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync<ReactionChange>(async (connection, tx) =>
+        return await scope.TryWriteAsync<ReactionChange>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             if (await MessageStore.GetAsync(connection, tx, messageId) is not { } row || (conversationId is not null && row.ConversationId != conversationId)
                 || await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is null)
                 return Failure.MessageNotFound;
@@ -41,13 +41,11 @@ public sealed class ReactionService(Db db, IEventBus bus) : IMessageDeletedListe
             if (!changed.Ok) return changed.Error!;
             var count = await ReactionStore.CountAsync(connection, tx, row.Id, emoji);
             if (changed.Value)
-                events.Add(await EventLog.AppendAsync(connection, tx, add ? ReactionEvents.Added : ReactionEvents.Removed, row.ConversationId, null,
-                    new ReactionEvent(row.ConversationId, row.Id, emoji, callerId, count)));
+                await batch.AppendAsync(add ? ReactionEventTypes.Added : ReactionEventTypes.Removed, row.ConversationId, null,
+                    new ReactionEvent(row.ConversationId, row.Id, emoji, callerId, count));
             var all = await ReactionStore.ForMessagesAsync(connection, tx, [row.Id], callerId);
             return new ReactionChange(row.ConversationId, row.Id, emoji, callerId, count, changed.Value, all.GetValueOrDefault(row.Id) ?? []);
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
     }
 
     private static async Task<Outcome<bool>> AddAsync(DbConnection connection, DbTransaction tx, MessageRow row, string emoji, string callerId)
@@ -59,6 +57,6 @@ public sealed class ReactionService(Db db, IEventBus bus) : IMessageDeletedListe
     }
 
     /// <summary>A deleted message keeps no reactions; message:deleted already tells clients they are gone.</summary>
-    public Task MessageDeletedAsync(DbConnection connection, DbTransaction tx, MessageRow message, string deletedBy, List<ChatEvent> events) =>
-        ReactionStore.DeleteForMessageAsync(connection, tx, message.Id);
+    public Task MessageDeletedAsync(EventBatch batch, MessageRow message, string deletedBy) =>
+        ReactionStore.DeleteForMessageAsync(batch.Connection, batch.Transaction, message.Id);
 }
