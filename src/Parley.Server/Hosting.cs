@@ -5,8 +5,11 @@ using Parley.Server.Conversations;
 using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Notifications;
+using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Reactions;
 using Parley.Server.Realtime;
+using Parley.Server.Unread;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -82,7 +85,11 @@ public static class Hosting
         services.AddSingleton<AccountService>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
+        services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();
+        services.AddReactions();
+        services.AddPins();
+        services.AddMarkUnread();
         services.AddParleyEventBus();
         services.AddSingleton<EventScope>();
         services.AddOptions<EventLogOptions>().BindConfiguration("Gateway");

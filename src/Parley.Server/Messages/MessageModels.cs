@@ -68,6 +68,9 @@ public sealed record MessageDto(
     bool Read, string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
 {
+    /// <summary>Filled by the reactions feature through <see cref="MessageDecorators"/>; empty on a deleted message.</summary>
+    public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
+
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
     {
@@ -87,6 +90,9 @@ public sealed record MessageDto(
         return a == senderId ? b : a;
     }
 }
+
+/// <summary>One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first).</summary>
+public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
 
 /// <summary>seed 001's pagination block; totalMessages is the conversation's last seq (seqs are gap-free).</summary>
 public sealed record MessagePagination(int CurrentPage, int TotalPages, long TotalMessages, bool HasNextPage, bool HasPrevPage, int Limit);

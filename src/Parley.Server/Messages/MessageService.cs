@@ -14,7 +14,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    TypingTracker typing, IEnumerable<IMessageSentListener> listeners)
+    TypingTracker typing, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators)
 {
     public const int SeenByLimit = 100;
 
@@ -118,7 +118,8 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         }
         var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
+        var messages = await decorators.ApplyAsync(connection, null,
+            rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
         var hasMore = query.After is null ? from > 0 : to < last;
         return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
     }
@@ -130,7 +131,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
-        return await WithSeenByAsync(connection, null, row, access);
+        return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
@@ -149,8 +150,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
-            return dto;
+            var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
+            return await decorators.ApplyAsync(connection, tx, dto, callerId);
         });
     }
 
@@ -171,6 +173,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
             await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, null,
                 new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now)));
+            foreach (var listener in deletedListeners) await listener.MessageDeletedAsync(batch, row, callerId);
             return await ViewAsync(connection, tx, row, access);
         });
 

@@ -3,6 +3,7 @@ import { endpoints, session, setUnauthorizedHandler, ApiError } from './api.js';
 import { Gateway } from './gateway.js';
 import { state, emit, reset, applyEvent } from './store.js';
 import * as actions from './actions.js';
+import { initMarks, applyMarkEvent, keepMine } from './marks.js';
 import { fill } from './dom.js';
 import { renderLogin } from './views/login.js';
 import { createShell } from './views/shell.js';
@@ -39,7 +40,10 @@ function showLogin() {
 async function start(user) {
   state.me = user;
   gateway = new Gateway(() => session.token(), {
-    onEvent: (type, data) => applyEvent(type, data, actions.refreshConversation),
+    onEvent: (type, data) => {
+      keepMine(type, data);
+      if (!applyMarkEvent(type, data)) applyEvent(type, data, actions.refreshConversation);
+    },
     onStatus: status => {
       state.connection = status;
       if (status === 'online') state.everOnline = true;
@@ -51,6 +55,7 @@ async function start(user) {
   });
   actions.useGateway(gateway);
   gateway.start();
+  initMarks();
   shell = createShell({ signOut, toast });
   fill(root, shell.element);
   // Live first, then the snapshot: an event that lands in between is applied once either way (ids, seqs).

@@ -69,13 +69,16 @@ export function messageItem(m, ctx) {
   const actions = [];
   if (!m.deleted && ctx.canEdit) actions.push(h('button', { type: 'button', class: 'action edit', 'aria-label': 'Edit message', onclick: ctx.onEdit }, 'Edit'));
   if (!m.deleted && ctx.canDelete) actions.push(h('button', { type: 'button', class: 'action delete', 'aria-label': 'Delete message', onclick: ctx.onDelete }, 'Delete'));
+  actions.push(...(ctx.extras?.actions ?? []));
   return h('li', { class: `message ${ctx.mine ? 'mine' : 'theirs'}${m.deleted ? ' deleted' : ''}`, dataset: { id: m.id, seq: m.seq } },
     h('div', { class: 'message-meta' },
       ctx.showSender ? h('strong', { class: 'sender' }, sender) : h('span', { class: 'visually-hidden' }, ctx.mine ? 'You' : sender),
       h('time', { datetime: m.createdAt, title: fullTime(m.createdAt) }, shortTime(m.createdAt)),
       m.edited && !m.deleted ? h('span', { class: 'edited' }, '(edited)') : null,
+      ctx.extras?.badge,
       actions.length ? h('span', { class: 'message-actions' }, actions) : null),
     h('div', { class: 'bubble' }, messageBody(m)),
+    ctx.extras?.chips,
     ctx.seenBy ? h('p', { class: 'seen-by' }, ctx.seenBy) : null);
 }
 

@@ -7,6 +7,7 @@ import { createSidebar } from './sidebar.js';
 import { createConversationView } from './conversation.js';
 import { renderDetails } from './details.js';
 import { renderNotifications } from './notifications.js';
+import { renderPins, revealMessage } from './pins.js';
 
 const narrow = window.matchMedia('(max-width: 760px)');
 
@@ -50,14 +51,15 @@ export function createShell({ signOut, toast }) {
   function syncExpanded() {
     sidebar.bell.setAttribute('aria-expanded', String(panel === 'notifications'));
     conversation.detailsButton.setAttribute('aria-expanded', String(panel === 'details'));
+    conversation.pinsButton.setAttribute('aria-expanded', String(panel === 'pins'));
   }
 
   function renderPanel() {
     if (!panel) return;
-    if (panel === 'details' && !state.openId) return closePanel();
-    panelTitle.textContent = panel === 'details' ? 'Details' : 'Notifications';
-    keepFocus(panelBody, () => fill(panelBody, panel === 'details'
-      ? renderDetails(state.openId, { toast })
+    if ((panel === 'details' || panel === 'pins') && !state.openId) return closePanel();
+    panelTitle.textContent = { details: 'Details', pins: 'Pinned messages' }[panel] ?? 'Notifications';
+    keepFocus(panelBody, () => fill(panelBody, panel === 'details' ? renderDetails(state.openId, { toast })
+      : panel === 'pins' ? renderPins(state.openId, { toast, onJump: messageId => { if (narrow.matches) closePanel(); revealMessage(state.openId, messageId); } })
       : renderNotifications({
         onOpen: async n => {
           actions.markNotificationRead(n).catch(() => {});
@@ -73,7 +75,7 @@ export function createShell({ signOut, toast }) {
   function open(id) {
     state.openId = id;
     element.dataset.pane = id ? 'conversation' : 'list';
-    if (panel === 'details') { if (id) renderPanel(); else closePanel(); }
+    if (panel === 'details' || panel === 'pins') { if (id) renderPanel(); else closePanel(); }
     conversation.open(id);
     emit('navigate-done', id);
     if (id) conversation.focusComposer();
@@ -91,6 +93,7 @@ export function createShell({ signOut, toast }) {
   });
   on('presence', () => { if (panel === 'details') renderPanel(); });
   on('notifications', () => { if (panel === 'notifications') renderPanel(); });
+  on('pins', id => { if (panel === 'pins' && id === state.openId) renderPanel(); });
   on('navigate', id => { location.hash = id ? `#/c/${encodeURIComponent(id)}` : '#/'; });
   element.addEventListener('keydown', e => { if (e.key === 'Escape' && panel && !e.defaultPrevented) closePanel(); });
 
