@@ -4,6 +4,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Search;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -68,6 +69,7 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
+        services.AddSearch();
         services.AddParleyEventBus();
         services.AddNotifications();
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");

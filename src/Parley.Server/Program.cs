@@ -8,6 +8,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Search;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -44,6 +45,7 @@ api.MapConversations();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
+api.MapSearch();
 api.MapStatus();
 api.MapRealtime();
 api.MapAgents();

@@ -30,12 +30,14 @@ public sealed class MessageAccess
 /// </summary>
 public static class MessageStore
 {
-    private const string Select = """
-        SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
+    /// <summary>The columns of a <see cref="MessageRow"/>, from messages x LEFT JOIN users u ON u.id = x.sender_id.</summary>
+    public const string Columns = """
+        x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
             x.created_at, x.edited_at, x.deleted_at, x.deleted_by,
             u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at
-        FROM messages x LEFT JOIN users u ON u.id = x.sender_id
         """;
+
+    private const string Select = $"SELECT {Columns} FROM messages x LEFT JOIN users u ON u.id = x.sender_id";
 
     /// <summary>A failure that rolls the send back: this sender already used this clientMessageId here.</summary>
     public static readonly Failure Duplicate = Failure.Conflict("Duplicate clientMessageId");
