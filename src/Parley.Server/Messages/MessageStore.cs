@@ -3,6 +3,7 @@ using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Realtime;
+using Parley.Server.Search;
 
 namespace Parley.Server.Messages;
 
@@ -97,9 +98,11 @@ public static class MessageStore
             VALUES (@id, @conversationId, @seq, @senderId, @type, @content, @fileUrl, @payload, @clientMessageId, @replyToId, @createdAt)
             ON CONFLICT DO NOTHING
             """);
-        return await statement.With("@id", r.Id).With("@conversationId", r.ConversationId).With("@seq", r.Seq).With("@senderId", r.SenderId)
+        var inserted = await statement.With("@id", r.Id).With("@conversationId", r.ConversationId).With("@seq", r.Seq).With("@senderId", r.SenderId)
             .With("@type", r.Type).With("@content", r.Content).With("@fileUrl", r.FileUrl).With("@payload", r.Payload)
             .With("@clientMessageId", r.ClientMessageId).With("@replyToId", r.ReplyToId).With("@createdAt", r.CreatedAt).ExecuteAsync() > 0;
+        if (inserted) await SearchIndex.AddAsync(connection, tx, r.Content);
+        return inserted;
     }
 
     /// <summary>Moves a read marker forward only; true when it moved.</summary>

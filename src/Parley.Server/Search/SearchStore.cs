@@ -36,19 +36,34 @@ public static class SearchStore
         return rows.AsList();
     }
 
+    /// <summary>Relevance ranks the newest this many matches (as chat search does), so a common word costs no more than a rare one.</summary>
+    public const int RelevanceWindow = 1000;
+
     private static string Sqlite(SearchQuery q, DynamicParameters args)
     {
         args.Add("match", SearchTerms.ToFts5(q.Terms));
         if (q.Cursor?.Key is { } key) args.Add("key", long.Parse(key, System.Globalization.CultureInfo.InvariantCulture));
-        var order = q.Sort == SearchSorts.Relevance ? "ORDER BY messages_fts.rank, x.rowid DESC LIMIT @take OFFSET @offset" : "ORDER BY messages_fts.rowid DESC LIMIT @take";
-        // CROSS JOIN keeps the FTS index as the outer loop: newest first is then its own rowid order, no sort.
-        return $"""
+        var select = $"""
             SELECT {MessageStore.Columns}, CAST(x.rowid AS TEXT) AS search_key, {Extras},
                 snippet(messages_fts, 0, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) AS snippet
+            """;
+        // CROSS JOIN keeps the FTS index as the outer loop: newest first is then its own rowid order, no sort.
+        var matches = $"""
             FROM messages_fts CROSS JOIN messages x ON x.rowid = messages_fts.rowid
             {Joins("CROSS JOIN")}
-            WHERE messages_fts MATCH @match {Filters(q, args)} {(q.Cursor?.Key is null ? "" : "AND messages_fts.rowid < @key")}
-            {order}
+            WHERE messages_fts MATCH @match {Filters(q, args)}
+            """;
+        if (q.Sort == SearchSorts.Newest)
+            return $"{select} {matches} {(q.Cursor?.Key is null ? "" : "AND messages_fts.rowid < @key")} ORDER BY messages_fts.rowid DESC LIMIT @take";
+        // Relevance: score the newest window, take the page, then look each of its rows up again for the snippet.
+        return $"""
+            WITH recent AS (SELECT messages_fts.rowid AS id, bm25(messages_fts) AS score {matches} ORDER BY messages_fts.rowid DESC LIMIT {RelevanceWindow}),
+                page AS MATERIALIZED (SELECT id, score FROM recent ORDER BY score, id DESC LIMIT @take OFFSET @offset)
+            {select}
+            FROM page CROSS JOIN messages_fts ON messages_fts.rowid = page.id CROSS JOIN messages x ON x.rowid = page.id
+            {Joins("CROSS JOIN")}
+            WHERE messages_fts MATCH @match
+            ORDER BY page.score, page.id DESC
             """;
     }
 
@@ -57,23 +72,27 @@ public static class SearchStore
         args.Add("match", SearchTerms.ToTsQuery(q.Terms));
         args.Add("headline", $"StartSel={MarkStart}, StopSel={MarkEnd}, MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"");
         if (q.Cursor?.Key is { } key) args.Add("key", key);
-        var relevance = q.Sort == SearchSorts.Relevance;
-        var rank = relevance ? ", ts_rank(x.search_vector, to_tsquery('simple', @match)) AS search_rank" : "";
-        var (inner, outer) = relevance
-            ? ("ORDER BY search_rank DESC, x.id DESC LIMIT @take OFFSET @offset", "ORDER BY s.search_rank DESC, s.search_key DESC")
-            : ("ORDER BY x.id DESC LIMIT @take", "ORDER BY s.search_key DESC");
+        var rank = q.Sort == SearchSorts.Relevance ? ", ts_rank(x.search_vector, to_tsquery('simple', @match)) AS search_rank" : "";
+        var matches = $"""
+            SELECT {MessageStore.Columns}, x.id AS search_key, {Extras}{rank}
+            FROM messages x
+            {Joins("JOIN")}
+            WHERE x.search_vector @@ to_tsquery('simple', @match) {Filters(q, args)}
+            """;
+        var page = q.Sort == SearchSorts.Newest
+            ? $"{matches} {(q.Cursor?.Key is null ? "" : "AND x.id < @key")} ORDER BY x.id DESC LIMIT @take"
+            : $"""
+              SELECT r.* FROM ({matches} ORDER BY x.id DESC LIMIT {RelevanceWindow}) r
+              ORDER BY search_rank DESC, r.search_key DESC LIMIT @take OFFSET @offset
+              """;
+        var order = q.Sort == SearchSorts.Newest ? "s.search_key DESC" : "s.search_rank DESC, s.search_key DESC";
         // The headline is worked out only for the page's rows, after the inner query has picked them. ts_headline drops
         // anything that looks like a tag, so the text is HTML-escaped before it (entities come through untouched).
         return $"""
             SELECT s.*, ts_headline('simple', replace(replace(replace(coalesce(s.content, ''), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
-                to_tsquery('simple', @match), @headline) AS snippet FROM (
-                SELECT {MessageStore.Columns}, x.id AS search_key, {Extras}{rank}
-                FROM messages x
-                {Joins("JOIN")}
-                WHERE x.search_vector @@ to_tsquery('simple', @match) {Filters(q, args)} {(q.Cursor?.Key is null ? "" : "AND x.id < @key")}
-                {inner}
-            ) s
-            {outer}
+                to_tsquery('simple', @match), @headline) AS snippet
+            FROM ({page}) s
+            ORDER BY {order}
             """;
     }
 
