@@ -41,7 +41,7 @@ public static class SearchScenario
             ("middling word (rank 100-600)", i => $"q={SearchCorpus.Word(100 + i * 7 % 500)}"),
             ("rare word (rank 3000-5000)", i => $"q={SearchCorpus.Word(3000 + i * 13 % 2000)}"),
             ("two words", i => $"q={SearchCorpus.Word(i % 50)}%20{SearchCorpus.Word(50 + i * 3 % 200)}"),
-            ("prefix (4 letters)", i => $"q={SearchCorpus.Word(20 + i * 11 % 1000)[..4]}"),
+            ("prefix (4 letters and *)", i => $"q={SearchCorpus.Word(20 + i * 11 % 1000)[..4]}*"),
             ("word in one conversation", i => $"q={SearchCorpus.Word(i * 3 % 300)}&conversationId={mine[i % mine.Count]}"),
             ("by relevance, middling word", i => $"q={SearchCorpus.Word(100 + i * 7 % 500)}&sort=relevance"),
             ("by relevance, common word", i => $"q={SearchCorpus.Word(i % 20)}&sort=relevance"),

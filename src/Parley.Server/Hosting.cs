@@ -5,6 +5,7 @@ using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Search;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -70,6 +71,7 @@ public static class Hosting
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
         services.AddSearch();
+        services.AddThreads();
         services.AddParleyEventBus();
         services.AddNotifications();
         services.AddOptions<GatewayOptions>().BindConfiguration("Gateway");

@@ -9,6 +9,7 @@ using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.Search;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -46,6 +47,7 @@ api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
 api.MapSearch();
+api.MapThreads();
 api.MapStatus();
 api.MapRealtime();
 api.MapAgents();

@@ -25,7 +25,7 @@ public sealed class SearchTests(ParleyApp app) : IClassFixture<ParleyApp>
         await carol.SendAsync(elsewhere, "harbour secrets nobody else sees");
         await alice.SendAsync(group, "unrelated words only");
 
-        var page = await SearchAsync(bob, "q=harbour");
+        var page = await SearchAsync(bob, "q=harbour*");
         Assert.Equal(["The harbourmaster called about the boat", "Lunch at the harbour <b>tomorrow</b>?"], Contents(page));
         var hits = page.GetProperty("hits").EnumerateArray().ToList();
         Assert.Equal(group, hits[0].GetProperty("conversation").Str("id"));
@@ -40,8 +40,10 @@ public sealed class SearchTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.False(page.GetProperty("hasMore").GetBoolean());
         Assert.Equal(JsonValueKind.Null, page.GetProperty("nextCursor").ValueKind);
 
-        // Every word must match; the last one as a prefix.
-        Assert.Equal(["The harbourmaster called about the boat"], Contents(await SearchAsync(bob, "q=boat%20harb")));
+        // Every word must match, whole unless written with a trailing *.
+        Assert.Equal(["The harbourmaster called about the boat"], Contents(await SearchAsync(bob, "q=boat%20harb*")));
+        Assert.Empty(Contents(await SearchAsync(bob, "q=boat%20harb")));
+        Assert.Equal(2, Contents(await SearchAsync(bob, "q=harbour*")).Count);
         Assert.Empty(Contents(await SearchAsync(bob, "q=boat%20lunch")));
         Assert.Empty(Contents(await SearchAsync(bob, "q=secrets")));
         Assert.Single(Contents(await SearchAsync(carol, "q=secrets")));

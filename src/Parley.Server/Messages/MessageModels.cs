@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Data;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -41,6 +42,12 @@ public sealed class MessageRow
     public string? SenderPicture { get; set; }
     public string? SenderEmail { get; set; }
     public long? SenderDeletedAt { get; set; }
+    // Threads: a reply's root and place in its thread; a root's thread (LEFT JOIN threads t).
+    public string? ThreadId { get; set; }
+    public long? ThreadSeq { get; set; }
+    public long? ThreadReplyCount { get; set; }
+    public long? ThreadLastReplyAt { get; set; }
+    public string? ThreadParticipantIds { get; set; }
 }
 
 /// <summary>Who sent a message, with the profile fields seed 001 shows (name, email, profilePicture).</summary>
@@ -64,7 +71,11 @@ public sealed record MessageDto(
     string? FileUrl, [property: JsonConverter(typeof(RawJsonConverter))] string? Payload, string? ClientMessageId, string? ReplyToId,
     DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, bool Edited, bool Deleted, DateTimeOffset? DeletedAt, string? DeletedBy,
     bool Read, string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ThreadId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ThreadSeq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AlsoInConversation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ThreadSummary? Thread = null)
 {
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
@@ -72,9 +83,11 @@ public sealed record MessageDto(
         var deleted = r.DeletedAt is not null;
         var content = deleted ? null : r.Content;
         var created = Clock.ToTime(r.CreatedAt);
-        return new MessageDto(r.Id, r.ConversationId, r.Seq, r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
+        // A thread-only reply's stored seq is negative (migration 031): it has no place in the timeline, so clients see 0.
+        return new MessageDto(r.Id, r.ConversationId, Math.Max(0, r.Seq), r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
             r.Type, content, content, r.Type, created, deleted ? null : r.FileUrl, deleted ? null : r.Payload, r.ClientMessageId, r.ReplyToId,
-            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved");
+            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved",
+            ThreadId: r.ThreadId, ThreadSeq: r.ThreadSeq, AlsoInConversation: r.ThreadId is null ? null : r.Seq > 0, Thread: ThreadSummary.Of(r));
     }
 
     private static string? ReceiverOf(string? directKey, string senderId)

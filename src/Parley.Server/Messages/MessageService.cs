@@ -3,6 +3,7 @@ using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Realtime;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -44,10 +45,12 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             var row = new MessageRow
             {
                 Id = Guid.CreateVersion7().ToString(), ConversationId = conversationId, SenderId = callerId, Type = m.Type, Content = m.Content,
-                FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
+                FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now, ThreadId = m.ThreadId,
                 SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
-            var appended = await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events);
+            var appended = m.ThreadId is null
+                ? await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events)
+                : await ThreadReplies.AppendAsync(connection, tx, row, m.AlsoInConversation, access.DirectKey, access.MyName ?? access.MyUsername, events);
             if (appended.Ok && m.Type == MessageTypes.Text)
                 await Mentions.NotifyAsync(connection, tx, row, access.MyName ?? access.MyUsername, events);
             return appended;
@@ -56,7 +59,8 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         if (sent.Ok)
         {
             await bus.PublishAsync(events, ct);
-            foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
+            // Listeners (the AI agent) answer in the timeline, so a thread reply is not theirs to answer.
+            if (m.ThreadId is null) foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
             return new SendResult(sent.Value!, true);
         }
         if (sent.Error != MessageStore.Duplicate) return sent.Error!;
@@ -102,24 +106,12 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var page = Math.Max(1, query.Page);
         await using var connection = await db.OpenAsync(ct);
         if (await MessageStore.AccessAsync(connection, null, query.ConversationId, callerId) is not { } access) return Failure.ConversationNotFound;
-        var last = access.LastSeq;
-
         // Seqs are gap-free, so every page is a seq range found through the (conversation_id, seq) index.
-        long from, to;
-        MessagePagination? pagination = null;
-        if (query.Before is { } before) (to, from) = (Math.Min(before - 1, last), Math.Max(0, Math.Min(before - 1, last) - limit));
-        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, after + limit));
-        else
-        {
-            (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);
-            var pages = (int)Math.Max(1, (last + limit - 1) / limit);
-            pagination = new MessagePagination(page, pages, last, page < pages, page > 1, limit);
-        }
-        var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
+        var range = HistoryRange.Of(query.Before, query.After, page, limit, access.LastSeq);
+        var rows = await MessageStore.RangeAsync(connection, access.Id, range.FromExclusive, range.ToInclusive);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
         var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
-        var hasMore = query.After is null ? from > 0 : to < last;
-        return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
+        return new MessagePage(messages, range.Pagination, range.HasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
     }
 
     /// <summary>One message with who has seen it; <paramref name="conversationId"/>, when given, must be its conversation.</summary>
@@ -167,7 +159,8 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageDeleted, row.ConversationId, null,
-                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now))));
+                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, Math.Max(0, row.Seq), callerId, Clock.ToTime(now))));
+            await ThreadReplies.ReplyDeletedAsync(connection, tx, row, events);
             return await ViewAsync(connection, tx, row, access);
         });
 

@@ -69,42 +69,44 @@ public sealed record SearchRequest(string? Q, string? ConversationId = null, str
     }
 }
 
-/// <summary>A validated search. <see cref="Terms"/> are plain words; the last one matches as a prefix (search as you type).</summary>
-public sealed record SearchQuery(IReadOnlyList<string> Terms, string? ConversationId, string? SenderId, long? Before, long? After,
+/// <summary>A validated search.</summary>
+public sealed record SearchQuery(IReadOnlyList<SearchTerm> Terms, string? ConversationId, string? SenderId, long? Before, long? After,
     string? Type, bool? HasFile, string Sort, SearchCursor? Cursor, int Limit);
 
+/// <summary>One word of a query; <see cref="Prefix"/> when the user wrote it with a trailing * ("meet*").</summary>
+public sealed record SearchTerm(string Text, bool Prefix);
+
 /// <summary>
-/// The words of a query: runs of letters and digits, lower-cased. Whatever else the user typed (quotes,
-/// operators, parentheses, stars) only separates words, so no query can be an FTS syntax error.
+/// The words of a query: runs of letters and digits, lower-cased, each matched whole unless followed by '*'.
+/// Whatever else the user typed (quotes, operators, parentheses) only separates words, so no query can be an
+/// FTS syntax error. Prefixes are asked for, not implied: a prefix of a common word matches a large part of the index.
 /// </summary>
 public static class SearchTerms
 {
-    public static List<string> Of(string text)
+    public static List<SearchTerm> Of(string text)
     {
-        var terms = new List<string>();
+        var terms = new List<SearchTerm>();
         var word = new StringBuilder();
         foreach (var rune in text.EnumerateRunes())
         {
             if (Rune.IsLetterOrDigit(rune) || Rune.GetUnicodeCategory(rune) == UnicodeCategory.NonSpacingMark) word.Append(rune.ToString());
-            else Flush();
+            else Flush(prefix: rune.Value == '*');
         }
-        Flush();
+        Flush(prefix: false);
         return terms;
 
-        void Flush()
+        void Flush(bool prefix)
         {
-            if (word.Length > 0 && terms.Count < SearchRequest.MaxTerms) terms.Add(word.ToString().ToLowerInvariant());
+            if (word.Length > 0 && terms.Count < SearchRequest.MaxTerms) terms.Add(new(word.ToString().ToLowerInvariant(), prefix));
             word.Clear();
         }
     }
 
-    /// <summary>FTS5: every term a quoted string (nothing inside can be an operator), the last one a prefix.</summary>
-    public static string ToFts5(IReadOnlyList<string> terms) =>
-        string.Join(" ", terms.Select((t, i) => $"\"{t}\"" + (i == terms.Count - 1 ? "*" : "")));
+    /// <summary>FTS5: every term a quoted string (nothing inside can be an operator), ANDed.</summary>
+    public static string ToFts5(IReadOnlyList<SearchTerm> terms) => string.Join(" ", terms.Select(t => $"\"{t.Text}\"" + (t.Prefix ? "*" : "")));
 
-    /// <summary>PostgreSQL to_tsquery: the terms ANDed, the last one a prefix; terms hold only letters and digits.</summary>
-    public static string ToTsQuery(IReadOnlyList<string> terms) =>
-        string.Join(" & ", terms.Select((t, i) => t + (i == terms.Count - 1 ? ":*" : "")));
+    /// <summary>PostgreSQL to_tsquery: the terms ANDed; they hold only letters and digits.</summary>
+    public static string ToTsQuery(IReadOnlyList<SearchTerm> terms) => string.Join(" & ", terms.Select(t => t.Text + (t.Prefix ? ":*" : "")));
 }
 
 /// <summary>

@@ -24,7 +24,7 @@ public static class SearchStore
     private static string Joins(string join) => $"""
         {join} members m ON m.conversation_id = x.conversation_id AND m.user_id = @me
         {join} conversations c ON c.id = x.conversation_id
-        LEFT JOIN users u ON u.id = x.sender_id
+        {MessageStore.Joins}
         """;
 
     public static async Task<List<(MessageRow Row, SearchExtras Extras)>> FindAsync(DbConnection connection, SearchQuery q, string me)
