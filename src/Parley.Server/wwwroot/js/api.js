@@ -81,6 +81,10 @@ export const endpoints = {
   edit: (id, messageId, content) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}`, { content }),
   remove: (id, messageId) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}`),
   markRead: (id, lastMessageId) => api.post(`/conversations/${q(id)}/read`, { lastMessageId }),
+  threadMessages: (id, rootId, { before, limit = 100 } = {}) =>
+    api.get(`/conversations/${q(id)}/threads/${q(rootId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`),
+  threadRead: (id, rootId) => api.post(`/conversations/${q(id)}/threads/${q(rootId)}/read`),
+  searchMessages: (text, cursor) => api.get(`/search/messages?q=${q(text)}&limit=30${cursor ? `&cursor=${q(cursor)}` : ''}`),
   notifications: () => api.get('/notifications?limit=50'),
   readNotification: id => api.put(`/notifications/${q(id)}/read`),
   readAllNotifications: () => api.put('/notifications/read-all'),

@@ -3,6 +3,7 @@ import { endpoints, session, setUnauthorizedHandler, ApiError } from './api.js';
 import { Gateway } from './gateway.js';
 import { state, emit, reset, applyEvent } from './store.js';
 import * as actions from './actions.js';
+import { applyThreadEvent, replies } from './replies.js';
 import { fill } from './dom.js';
 import { renderLogin } from './views/login.js';
 import { createShell } from './views/shell.js';
@@ -24,6 +25,7 @@ function signOut() {
   gateway = null;
   session.clear();
   reset();
+  replies.clear();
   shell = null;
   if (location.hash) history.replaceState(null, '', location.pathname);
   showLogin();
@@ -39,7 +41,7 @@ function showLogin() {
 async function start(user) {
   state.me = user;
   gateway = new Gateway(() => session.token(), {
-    onEvent: (type, data) => applyEvent(type, data, actions.refreshConversation),
+    onEvent: (type, data) => { applyEvent(type, data, actions.refreshConversation); applyThreadEvent(type, data); },
     onStatus: status => {
       state.connection = status;
       if (status === 'online') state.everOnline = true;

@@ -56,8 +56,9 @@ export function normalizeMessage(m) {
 
 /** The loaded part of one conversation's history. */
 export class Thread {
-  constructor(id) {
+  constructor(id, key = 'seq') {  // a thread pane's replies are ordered by threadSeq
     this.id = id;
+    this.key = key;
     this.byId = new Map();
     this.pending = new Map();
     this.hasMore = true;
@@ -66,7 +67,7 @@ export class Thread {
   }
 
   get messages() {
-    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+    this.sorted ??= [...this.byId.values()].sort((a, b) => a[this.key] - b[this.key]);
     return this.sorted;
   }
 
@@ -158,6 +159,7 @@ export function applyEvent(type, data, refresh) {
   switch (type) {
     case 'message:new': {
       const m = normalizeMessage(data.message ?? data);
+      if (m.threadId && !m.seq) break;  // a thread-only reply: not in the timeline (replies.js shows it)
       if (state.threads.has(cid)) thread(cid).upsert(m);
       if (!c) { refresh(cid); break; }
       if (m.seq > (c.lastSeq ?? 0)) {
