@@ -1,7 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -132,20 +131,14 @@ public sealed record MessageDeletedEvent(string ConversationId, string MessageId
 
 public sealed record MessageReadEvent(string ConversationId, string UserId, long LastReadSeq, DateTimeOffset? LastReadAt, string? MessageId);
 
-/// <summary>Writes stored JSON text (validated on the way in) as it is, without parsing it again.</summary>
-public sealed class RawJsonConverter : JsonConverter<string?>
+/// <summary>What a root message carries about its thread (the Threads feature keeps it).</summary>
+public sealed record ThreadSummary(long ReplyCount, DateTimeOffset? LastReplyAt, IReadOnlyList<string> ParticipantIds)
 {
-    public override bool HandleNull => true;
+    /// <summary>The summary of a root (from the LEFT JOIN of threads); null for a message nobody has replied to.</summary>
+    public static ThreadSummary? Of(MessageRow r) => r.ThreadReplyCount is { } count
+        ? new(count, Clock.ToTime(r.ThreadLastReplyAt), Ids(r.ThreadParticipantIds))
+        : null;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var doc = JsonDocument.ParseValue(ref reader);
-        return doc.RootElement.ValueKind == JsonValueKind.Null ? null : doc.RootElement.GetRawText();
-    }
-
-    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
-    {
-        if (value is null) writer.WriteNullValue();
-        else writer.WriteRawValue(value, skipInputValidation: true);
-    }
+    public static IReadOnlyList<string> Ids(string? commaSeparated) =>
+        string.IsNullOrEmpty(commaSeparated) ? [] : commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }

@@ -2,8 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
-using Parley.Server.Search;
+using Parley.Server.Events;
 
 namespace Parley.Server.Messages;
 
@@ -108,7 +107,7 @@ public static class MessageStore
             .With("@type", r.Type).With("@content", r.Content).With("@fileUrl", r.FileUrl).With("@payload", r.Payload)
             .With("@clientMessageId", r.ClientMessageId).With("@replyToId", r.ReplyToId).With("@createdAt", r.CreatedAt)
             .With("@threadId", r.ThreadId).With("@threadSeq", r.ThreadSeq).ExecuteAsync() > 0;
-        if (inserted) await SearchIndex.AddAsync(connection, tx, r.Content);
+        if (inserted) await MessageSearchIndex.AddAsync(connection, tx, r.Content);
         return inserted;
     }
 
@@ -197,22 +196,22 @@ public static class MessageStore
     /// as read by its sender, append message:new. Fails with <see cref="Duplicate"/> (the caller rolls back)
     /// when the clientMessageId was used before.
     /// </summary>
-    public static async Task<Outcome<MessageDto>> AppendAsync(DbConnection connection, DbTransaction tx, MessageRow row, string? directKey,
-        List<ChatEvent> events)
+    public static async Task<Outcome<MessageDto>> AppendAsync(EventBatch batch, MessageRow row, string? directKey)
     {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         if (await AllocateSeqAsync(connection, tx, row.ConversationId, row.CreatedAt) is not { } seq) return Failure.ConversationNotFound;
         row.Seq = seq;
-        return await StoreAsync(connection, tx, row, directKey, events);
+        return await StoreAsync(batch, row, directKey);
     }
 
     /// <summary><see cref="AppendAsync"/> for a row whose seq is already allocated (thread replies allocate their own).</summary>
-    public static async Task<Outcome<MessageDto>> StoreAsync(DbConnection connection, DbTransaction tx, MessageRow row, string? directKey,
-        List<ChatEvent> events)
+    public static async Task<Outcome<MessageDto>> StoreAsync(EventBatch batch, MessageRow row, string? directKey)
     {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         if (!await InsertAsync(connection, tx, row)) return Duplicate;
         if (row.Seq > 0) await MoveMarkerAsync(connection, tx, row.ConversationId, row.SenderId, row.Seq, row.CreatedAt);
         var dto = MessageDto.From(row, directKey, read: false);
-        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
+        await batch.AppendAsync(MessageEventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
         return dto;
     }
 }

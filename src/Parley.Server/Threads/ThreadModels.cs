@@ -9,18 +9,6 @@ public static class ThreadEventTypes
     public const string Updated = "thread:updated";
 }
 
-/// <summary>What a root message carries about its thread.</summary>
-public sealed record ThreadSummary(long ReplyCount, DateTimeOffset? LastReplyAt, IReadOnlyList<string> ParticipantIds)
-{
-    /// <summary>The summary of a root (from the LEFT JOIN of threads); null for a message nobody has replied to.</summary>
-    public static ThreadSummary? Of(MessageRow r) => r.ThreadReplyCount is { } count
-        ? new(count, Clock.ToTime(r.ThreadLastReplyAt), Ids(r.ThreadParticipantIds))
-        : null;
-
-    public static IReadOnlyList<string> Ids(string? commaSeparated) =>
-        string.IsNullOrEmpty(commaSeparated) ? [] : commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries);
-}
-
 public sealed record ThreadUpdatedEvent(string ConversationId, string RootId, ThreadSummary Thread);
 
 /// <summary>

@@ -8,7 +8,8 @@ namespace Parley.Server.Threads;
 /// <summary>Threads: replies are sent with POST …/messages {threadId, alsoInConversation?}; these routes read them.</summary>
 public static class ThreadsApi
 {
-    public static IServiceCollection AddThreads(this IServiceCollection services) => services.AddSingleton<ThreadService>();
+    public static IServiceCollection AddThreads(this IServiceCollection services) =>
+        services.AddSingleton<ThreadService>().AddSingleton<IThreadReplies, ThreadReplies>();
 
     public static RouteGroupBuilder MapThreads(this RouteGroupBuilder api)
     {

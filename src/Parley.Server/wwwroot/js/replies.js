@@ -1,6 +1,7 @@
 // Threads in the client: the replies of the roots whose pane has been opened, kept in step with the gateway.
 // A thread-only reply never enters the conversation's timeline (store.js); its root's summary is patched here.
-import { state, emit, normalizeMessage, Thread } from './store.js';
+import { state, emit } from './store.js';
+import { Thread, normalizeMessage } from './thread.js';
 import { endpoints, ApiError } from './api.js';
 import { newId } from './dom.js';
 
