@@ -4,6 +4,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -66,6 +67,7 @@ public static class Hosting
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
+        services.AddUploads();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
         services.AddParleyEventBus();

@@ -8,6 +8,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -26,6 +27,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
+await app.EnsureStorageAsync();
 
 app.UseParleyErrors();
 app.MapParleyDocs();
@@ -47,6 +49,7 @@ api.MapMessages();
 api.MapStatus();
 api.MapRealtime();
 api.MapAgents();
+api.MapUploads();
 
 app.LogListeningUrls();
 app.Run();

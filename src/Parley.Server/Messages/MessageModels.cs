@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Parley.Server.Data;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -41,6 +42,10 @@ public sealed class MessageRow
     public string? SenderPicture { get; set; }
     public string? SenderEmail { get; set; }
     public long? SenderDeletedAt { get; set; }
+    /// <summary>The link preview (JSON) the background fetch stored.</summary>
+    public string? Preview { get; set; }
+    /// <summary>Not a column: the uploads the message holds, with URLs signed for whoever will see them.</summary>
+    public IReadOnlyList<AttachmentDto>? Attachments { get; set; }
 }
 
 /// <summary>Who sent a message, with the profile fields seed 001 shows (name, email, profilePicture).</summary>
@@ -66,6 +71,14 @@ public sealed record MessageDto(
     bool Read, string Status,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
 {
+    /// <summary>Files sent with the message (issue #15); absent when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AttachmentDto>? Attachments { get; init; }
+
+    /// <summary>The first link's preview {url, title, description, imageUrl, siteName}, once fetched.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(RawJsonConverter))]
+    public string? Preview { get; init; }
+
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
     {
@@ -74,7 +87,11 @@ public sealed record MessageDto(
         var created = Clock.ToTime(r.CreatedAt);
         return new MessageDto(r.Id, r.ConversationId, r.Seq, r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
             r.Type, content, content, r.Type, created, deleted ? null : r.FileUrl, deleted ? null : r.Payload, r.ClientMessageId, r.ReplyToId,
-            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved");
+            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved")
+        {
+            Attachments = deleted ? null : r.Attachments,
+            Preview = deleted ? null : r.Preview,
+        };
     }
 
     private static string? ReceiverOf(string? directKey, string senderId)

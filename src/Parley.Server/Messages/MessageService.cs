@@ -3,6 +3,7 @@ using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Realtime;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -13,7 +14,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    IEventBus bus, IEnumerable<IMessageSentListener> listeners)
+    IEventBus bus, IEnumerable<IMessageSentListener> listeners, Attachments attachments)
 {
     public const int SeenByLimit = 100;
 
@@ -47,6 +48,12 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
                 FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
                 SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
+            if (m.Attachments is { } uploadIds)
+            {
+                var claimed = await attachments.ClaimAsync(connection, tx, uploadIds, callerId, conversationId, row.Id);
+                if (!claimed.Ok) return claimed.Error!;
+                row.Attachments = claimed.Value;
+            }
             var appended = await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events);
             if (appended.Ok && m.Type == MessageTypes.Text)
                 await Mentions.NotifyAsync(connection, tx, row, access.MyName ?? access.MyUsername, events);
@@ -65,6 +72,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var original = await MessageStore.FindByClientIdAsync(read, null, conversationId, callerId, m.ClientMessageId!);
         if (original is null) return Failure.Conflict("Duplicate clientMessageId");
         var access2 = await MessageStore.AccessAsync(read, null, conversationId, callerId);
+        await LoadAttachmentsAsync(read, null, original, UrlScope.User(callerId));
         var markers = await MessageStore.LowestMarkersAsync(read, null, conversationId);
         return new SendResult(MessageDto.From(original, access2?.DirectKey, markers.IsRead(original.Seq, original.SenderId)), false);
     }
@@ -116,6 +124,8 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             pagination = new MessagePagination(page, pages, last, page < pages, page > 1, limit);
         }
         var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
+        var files = await attachments.ForRangeAsync(connection, null, access.Id, from, to, UrlScope.User(callerId));
+        foreach (var r in rows) r.Attachments = files.GetValueOrDefault(r.Id);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
         var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
         var hasMore = query.After is null ? from > 0 : to < last;
@@ -129,6 +139,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
+        await LoadAttachmentsAsync(connection, null, row, UrlScope.User(callerId));
         return await WithSeenByAsync(connection, null, row, access);
     }
 
@@ -146,6 +157,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             var now = Clock.NowMs();
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
+            await LoadAttachmentsAsync(connection, tx, row, UrlScope.Conversation(row.ConversationId));
             var dto = await ViewAsync(connection, tx, row, access);
             events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
             return dto;
@@ -284,6 +296,10 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         if (await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is not { } access) return Failure.MessageNotFound;
         return (row, access);
     }
+
+    /// <summary>The message's attachments, with URLs signed for <paramref name="scope"/>.</summary>
+    private async Task LoadAttachmentsAsync(DbConnection connection, DbTransaction? tx, MessageRow row, UrlScope scope) =>
+        row.Attachments = (await attachments.ForRangeAsync(connection, tx, row.ConversationId, row.Seq - 1, row.Seq, scope)).GetValueOrDefault(row.Id);
 
     private static async Task<MessageDto> ViewAsync(DbConnection connection, DbTransaction? tx, MessageRow row, MessageAccess access)
     {

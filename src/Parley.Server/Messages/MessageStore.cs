@@ -32,7 +32,7 @@ public static class MessageStore
 {
     private const string Select = """
         SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
-            x.created_at, x.edited_at, x.deleted_at, x.deleted_by,
+            x.created_at, x.edited_at, x.deleted_at, x.deleted_by, x.preview,
             u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at
         FROM messages x LEFT JOIN users u ON u.id = x.sender_id
         """;
