@@ -3,6 +3,7 @@ using Parley.Server.Conversations;
 using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
+using Parley.Server.Previews;
 using Parley.Server.Realtime;
 using Parley.Server.Uploads;
 using Parley.Server.Users;
@@ -68,6 +69,7 @@ public static class Hosting
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
         services.AddUploads();
+        services.AddPreviews();
         services.AddSingleton<MessageService>();
         services.AddMessageRequests();
         services.AddParleyEventBus();
