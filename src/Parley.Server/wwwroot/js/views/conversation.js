@@ -4,7 +4,8 @@ import { state, on, thread, titleOf, otherMember, statusOf, memberOf, typingName
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
 import { avatar, kindLabel } from './common.js';
-import { messageItem, pendingItem } from './message.js';
+import { messageItem, pendingItem, seenText } from './message.js';
+import { createUploadTray } from './uploads.js';
 
 export function createConversationView({ togglePanel, toast }) {
   let id = null;
@@ -22,8 +23,9 @@ export function createConversationView({ togglePanel, toast }) {
   const typingLine = h('p', { class: 'typing', id: 'typing-indicator', 'aria-live': 'polite' });
   const input = h('textarea', { id: 'composer-input', rows: 1, placeholder: 'Write a message', autocomplete: 'off', maxlength: 10000, 'aria-describedby': 'composer-hint' });
   const inputLabel = h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message');
+  const files = createUploadTray({ conversationId: () => id, toast });
   const composer = h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); submit(); } },
-    inputLabel, input,
+    files.input, files.button, inputLabel, input,
     h('button', { type: 'submit', class: 'primary send', id: 'send-button' }, 'Send'),
     h('p', { class: 'visually-hidden', id: 'composer-hint' }, 'Enter sends, Shift+Enter adds a new line, Up arrow edits your last message.'));
   const readOnly = h('p', { class: 'read-only', hidden: true }, 'Only the owner and admins post in this channel.');
@@ -37,7 +39,8 @@ export function createConversationView({ togglePanel, toast }) {
       headAvatar,
       h('div', { class: 'head-text' }, title, subtitle),
       detailsButton),
-    offline, scroller, typingLine, composer, readOnly);
+    offline, scroller, typingLine, files.tray, composer, readOnly);
+  files.wire(body, input);
   const element = h('main', { class: 'conversation', id: 'conversation', 'aria-labelledby': 'conversation-title' }, placeholder, body);
 
   // Older history loads when the top of the list scrolls into view (and by button, for keyboards).
@@ -58,13 +61,15 @@ export function createConversationView({ togglePanel, toast }) {
     } catch { toast('Could not load older messages'); }
   }
 
-  function submit() {
-    const text = input.value.trim();
-    if (!text || !id) return;
+  async function submit() {
+    const [text, target] = [input.value.trim(), id];
+    if ((!text && !files.count) || !target) return;
     input.value = '';
     grow();
     stickToBottom = true;
-    actions.send(id, text);
+    const attachments = files.count ? await files.take() : [];
+    if (attachments.length) actions.send(target, text, { type: text ? 'text' : 'file', attachments });
+    else if (text) actions.send(target, text);
   }
 
   input.addEventListener('keydown', e => {
@@ -120,15 +125,6 @@ export function createConversationView({ togglePanel, toast }) {
     input.focus();
   }
 
-  /** "Seen by …" under my newest message, from the other members' read markers. */
-  function seenText(c, m) {
-    const readers = (c.members ?? []).filter(x => (x.userId ?? x.id) !== state.me.id && (x.lastReadSeq ?? 0) >= m.seq);
-    if (!readers.length) return 'Sent';
-    if (c.type === 'direct') return 'Seen';
-    const names = readers.map(x => x.name || x.username);
-    return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
-  }
-
   function renderMessages() {
     if (!id) return;
     const c = state.conversations.get(id);
@@ -147,9 +143,9 @@ export function createConversationView({ togglePanel, toast }) {
       const mine = m.senderId === state.me.id;
       const showSender = !mine && c?.type !== 'direct' && previousSender !== m.senderId;
       previousSender = m.type === 'system' ? null : m.senderId;
-      const seenBy = m === lastMine && c ? seenText(c, m) : null;
+      const seenBy = m === lastMine && c ? seenText(c, m, state.me.id) : null;
       const editing = m.id === editingId;
-      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing]);
+      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, m.attachments?.length, m.preview, seenBy, showSender, admin, editing]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {
         mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin,
         onEdit: () => startEdit(m), onDelete: () => deleteMessage(m),
@@ -213,6 +209,7 @@ export function createConversationView({ togglePanel, toast }) {
     if (id) actions.stopTyping(id);
     id = next;
     editingId = null;
+    files.clear();
     items.clear();
     list.replaceChildren();
     stickToBottom = true;

@@ -1,6 +1,7 @@
 // One message as a list item: text, file link, the typed messages with their payload, system lines.
 import { h, shortTime, fullTime, safeUrl, icon } from '../dom.js';
 import { TYPE_LABELS } from './common.js';
+import { attachmentList, previewCard } from './attachments.js';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/g;
 
@@ -34,9 +35,17 @@ function payloadList(payload) {
   ]));
 }
 
-/** The visible body of a message, by type. */
+/** The visible body of a message: by type, then its files and its link preview. */
 export function messageBody(m) {
   if (m.deleted) return h('p', { class: 'text deleted-text' }, 'This message was deleted');
+  const files = attachmentList(m.attachments);
+  const preview = m.preview ? previewCard(m.preview) : null;
+  if (!files && !preview) return typedBody(m);
+  const text = m.content ? h('p', { class: 'text' }, linkify(m.content)) : null;
+  return h('div', { class: 'message-body' }, m.type === 'file' && !m.fileUrl ? text : typedBody(m), files, preview);
+}
+
+function typedBody(m) {
   const text = m.content ?? '';
   switch (m.type) {
     case 'text':
@@ -88,4 +97,13 @@ export function pendingItem(p, { onRetry, onDiscard }) {
         h('button', { type: 'button', class: 'link', onclick: onRetry }, 'Retry'), ' ',
         h('button', { type: 'button', class: 'link', onclick: onDiscard }, 'Discard'))
       : h('p', { class: 'send-state' }, 'Sending…'));
+}
+
+/** "Seen by …" under my newest message, from the other members' read markers. */
+export function seenText(c, m, meId) {
+  const readers = (c.members ?? []).filter(x => (x.userId ?? x.id) !== meId && (x.lastReadSeq ?? 0) >= m.seq);
+  if (!readers.length) return 'Sent';
+  if (c.type === 'direct') return 'Seen';
+  const names = readers.map(x => x.name || x.username);
+  return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
 }
