@@ -4,6 +4,7 @@ using Parley.Bench;
 // Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
 //   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
 //   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000]
+//   dotnet run -c Release --project bench/Parley.Bench -- uploads [--storage disk|s3] [--files 20] [--megabytes 10] [--concurrency 4] [--images 10]
 // --backend postgres (the default with --nodes above 1) runs the nodes on PostgreSQL + Redis started for the run.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
 string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
@@ -12,6 +13,8 @@ int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v) : fal
 var root = FindRepositoryRoot();
 var report = new Report(scenario);
 Deployment? deployment = null;
+S3Service? s3 = null;
+var storage = Option("storage") ?? "disk";
 IReadOnlyList<Uri> urls;
 if (Option("url") is { } given)
 {
@@ -25,8 +28,13 @@ else
     if (nodes > 1 && scenario != "fanout") throw new ArgumentException("only fanout spreads its clients over several nodes");
     ResourceLimits.RaiseOpenFiles(200_000); // inherited by the server processes
     // Setup registers many users; fewer PBKDF2 rounds keep that quick and do not touch the measured paths.
-    deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"),
-        new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" });
+    var settings = new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" };
+    if (scenario == "uploads")
+    {
+        settings["Uploads:QuotaBytesPerUser"] = "0";
+        if (storage == "s3") foreach (var (key, value) in (s3 = await S3Service.StartAsync(root)).Settings) settings[key] = value;
+    }
+    deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"), settings);
     urls = deployment.Urls;
     report.Fact("backend", deployment.Backend == "postgres" ? "PostgreSQL + Redis bus" : "SQLite + in-process bus");
 }
@@ -61,14 +69,19 @@ try
             ResourceLimits.RaiseOpenFiles(200_000);
             await IdleScenario.RunAsync(url, Int("sockets", 20_000), Int("users", 1_000), Int("sources", 4), report, memory);
             break;
+        case "uploads":
+            report.Fact("storage", storage == "s3" ? "S3 (s3rver on loopback)" : "disk");
+            await UploadsScenario.RunAsync(url, storage, Int("files", 20), Int("megabytes", 10), Int("concurrency", 4), Int("images", 10), report, memory);
+            break;
         default:
-            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle)");
+            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle, uploads)");
             return 2;
     }
 }
 finally
 {
     if (deployment is not null) await deployment.DisposeAsync();
+    if (s3 is not null) await s3.DisposeAsync();
 }
 report.Write(Path.Combine(root, "bench", "results"));
 return 0;
