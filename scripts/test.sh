@@ -3,7 +3,8 @@
 # SQLite with the in-process event bus and once as a scaled-out node would: PostgreSQL and the Redis bus.
 # PostgreSQL 15 and Redis 7 are installed with apt-get where missing (so are Chromium, nginx and Node.js) and started
 # as throwaway instances on loopback ports of their own (scripts/services.sh), stopped again on exit; the
-# multi-node tests use them in both runs; so is s3rver, an S3-compatible server from npm, for the storage tests. Prints a closing "N passed, N failed" line (summed over both runs)
+# multi-node tests use them in both runs; so is s3rver, an S3-compatible server from npm, for the storage tests.
+# Prints a closing "N passed, N failed" line (summed over both runs)
 # that CI reads.
 #
 # Already have servers? Set PARLEY_TEST_PG (an admin connection string, e.g.
