@@ -21,7 +21,10 @@ public abstract class UploadsApp(Backend backend) : ParleyApp, IAsyncLifetime
 
     public bool Available => backend == Backend.Disk || TestS3 is not null;
 
-    public string Bucket { get; } = $"parley-{Guid.NewGuid():N}";
+    /// <summary>The class's own bucket; a second node (<see cref="ParleyApp.SharesDatabaseWith"/>) shares the first one's.</summary>
+    public string Bucket => SharesDatabaseWith is UploadsApp first ? first.Bucket : _bucket;
+
+    private readonly string _bucket = $"parley-{Guid.NewGuid():N}";
 
     protected override IEnumerable<KeyValuePair<string, string>> Settings =>
     [
