@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Threading.Channels;
+using Dapper;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
+using Parley.Server.Uploads;
 
 namespace Parley.Server.Previews;
 
@@ -49,25 +50,20 @@ public sealed class PreviewWorker(PreviewFetcher fetcher, PreviewStore store, IO
 }
 
 /// <summary>Stores a preview on its message and raises message:updated, unless the message was deleted or its first link changed meanwhile.</summary>
-public sealed class PreviewStore(Db db, IEventBus bus, Uploads.Attachments attachments)
+public sealed class PreviewStore(EventScope scope, Attachments attachments)
 {
-    public async Task SaveAsync(string messageId, Uri url, string json, CancellationToken ct)
+    public Task SaveAsync(string messageId, Uri url, string json, CancellationToken ct) => scope.WriteAsync(async batch =>
     {
-        var events = new List<ChatEvent>();
-        var saved = await db.WriteAsync(async (connection, tx) =>
-        {
-            if (await MessageStore.GetAsync(connection, tx, messageId) is not { DeletedAt: null } row || Links.First(row.Content) != url) return false;
-            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE messages SET preview = @json WHERE id = @messageId", new { json, messageId }, tx);
-            row.Preview = json;
-            row.Attachments = (await attachments.ForRangeAsync(connection, tx, row.ConversationId, row.Seq - 1, row.Seq,
-                Uploads.UrlScope.Conversation(row.ConversationId))).GetValueOrDefault(row.Id);
-            var directKey = await Dapper.SqlMapper.ExecuteScalarAsync<string?>(connection,
-                "SELECT direct_key FROM conversations WHERE id = @id", new { id = row.ConversationId }, tx);
-            var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
-            var dto = MessageDto.From(row, directKey, markers.IsRead(row.Seq, row.SenderId));
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
-            return true;
-        }, ct);
-        if (saved) await bus.PublishAsync(events, ct);
-    }
+        var (connection, tx) = (batch.Connection, batch.Transaction);
+        if (await MessageStore.GetAsync(connection, tx, messageId) is not { DeletedAt: null } row || Links.First(row.Content) != url) return false;
+        await connection.ExecuteAsync("UPDATE messages SET preview = @json WHERE id = @messageId", new { json, messageId }, tx);
+        row.Preview = json;
+        row.Attachments = (await attachments.ForRangeAsync(connection, tx, row.ConversationId, row.Seq - 1, row.Seq,
+            UrlScope.Conversation(row.ConversationId))).GetValueOrDefault(row.Id);
+        var directKey = await connection.ExecuteScalarAsync<string?>("SELECT direct_key FROM conversations WHERE id = @id", new { id = row.ConversationId }, tx);
+        var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
+        var dto = MessageDto.From(row, directKey, markers.IsRead(row.Seq, row.SenderId));
+        await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
+        return true;
+    }, ct);
 }

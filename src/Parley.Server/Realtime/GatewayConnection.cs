@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Parley.Server.Api;
 
 namespace Parley.Server.Realtime;
 
@@ -9,7 +10,7 @@ namespace Parley.Server.Realtime;
 /// Fan-out only ever calls <see cref="Enqueue"/>, which never waits: a full queue closes this socket with 1013
 /// instead of slowing the broadcast down for everyone else.
 /// </summary>
-public sealed partial class GatewayConnection : IThreadPoolWorkItem
+public sealed partial class GatewayConnection : IThreadPoolWorkItem, IGatewaySocket
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;

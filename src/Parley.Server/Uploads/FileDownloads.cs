@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Data;
 
 namespace Parley.Server.Uploads;

@@ -3,8 +3,8 @@ import { h, fill, confirmDialog, icon } from '../dom.js';
 import { state, on, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
-import { avatar, kindLabel } from './common.js';
-import { messageItem, pendingItem, seenText } from './message.js';
+import { avatar, kindLabel, seenText } from './common.js';
+import { messageItem, pendingItem } from './message.js';
 import { createUploadTray } from './uploads.js';
 
 export function createConversationView({ togglePanel, toast }) {
@@ -143,7 +143,7 @@ export function createConversationView({ togglePanel, toast }) {
       const mine = m.senderId === state.me.id;
       const showSender = !mine && c?.type !== 'direct' && previousSender !== m.senderId;
       previousSender = m.type === 'system' ? null : m.senderId;
-      const seenBy = m === lastMine && c ? seenText(c, m, state.me.id) : null;
+      const seenBy = m === lastMine && c ? seenText(c, m) : null;
       const editing = m.id === editingId;
       const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, m.attachments?.length, m.preview, seenBy, showSender, admin, editing]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {

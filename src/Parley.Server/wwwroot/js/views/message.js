@@ -98,12 +98,3 @@ export function pendingItem(p, { onRetry, onDiscard }) {
         h('button', { type: 'button', class: 'link', onclick: onDiscard }, 'Discard'))
       : h('p', { class: 'send-state' }, 'Sending…'));
 }
-
-/** "Seen by …" under my newest message, from the other members' read markers. */
-export function seenText(c, m, meId) {
-  const readers = (c.members ?? []).filter(x => (x.userId ?? x.id) !== meId && (x.lastReadSeq ?? 0) >= m.seq);
-  if (!readers.length) return 'Sent';
-  if (c.type === 'direct') return 'Seen';
-  const names = readers.map(x => x.name || x.username);
-  return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
-}
