@@ -14,6 +14,7 @@ using Parley.Server.Realtime;
 using Parley.Server.Unread;
 using Parley.Server.Search;
 using Parley.Server.Threads;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -33,6 +34,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
+await app.EnsureStorageAsync();
 
 app.UseCompatProfiles();
 app.UseParleyErrors();
@@ -62,6 +64,7 @@ api.MapStatus();
 api.MapRealtime();
 api.MapConnect();
 api.MapAgents();
+api.MapUploads();
 
 app.LogListeningUrls();
 app.Run();
