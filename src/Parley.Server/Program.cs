@@ -2,14 +2,18 @@ using Parley.Server;
 using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Auth;
+using Parley.Server.Compat;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
 using Parley.Server.Notifications;
+using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Search;
 using Parley.Server.Threads;
+using Parley.Server.Unread;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -22,6 +26,7 @@ builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContex
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
+builder.Services.AddCompatProfiles();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
@@ -29,7 +34,9 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 
+app.UseCompatProfiles();
 app.UseParleyErrors();
+app.UseDotSegmentGuard();
 app.MapParleyDocs();
 app.UseWebClient();
 app.UseAuthentication();
@@ -39,7 +46,7 @@ app.UseRateLimiter();
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
 
-var api = app.MapGroup("/api");
+var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();
 api.MapUsers();
 api.MapConversations();
@@ -48,6 +55,9 @@ api.MapNotifications();
 api.MapMessages();
 api.MapSearch();
 api.MapThreads();
+api.MapReactions();
+api.MapPins();
+api.MapMarkUnread();
 api.MapStatus();
 api.MapRealtime();
 api.MapConnect();

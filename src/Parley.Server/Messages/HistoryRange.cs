@@ -12,7 +12,7 @@ public readonly record struct HistoryRange(long FromExclusive, long ToInclusive,
         long from, to;
         MessagePagination? pagination = null;
         if (before is { } b) (to, from) = (Math.Min(b - 1, last), Math.Max(0, Math.Min(b - 1, last) - limit));
-        else if (after is { } a) (from, to) = (Math.Min(a, last), Math.Min(last, a + limit));
+        else if (after is { } a) (from, to) = (Math.Min(a, last), Math.Min(last, Math.Min(a, last) + limit)); // no overflow past the end
         else
         {
             (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);

@@ -54,7 +54,9 @@ public sealed record MessageSender(string Id, string Username, string Name, stri
 {
     public static MessageSender Of(MessageRow r) => r.SenderUsername is null || r.SenderDeletedAt is not null
         ? new(r.SenderId, "deleted", UserDto.DeletedName, null, null)
-        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, r.SenderEmail);
+        // No email: a message is serialised once for every recipient, and who may see an email depends on the viewer
+        // (Privacy__EmailVisibility); member lists and /api/users carry it where it may be seen.
+        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, null);
 }
 
 public sealed record SeenBy(string UserId, DateTimeOffset? Timestamp, DateTimeOffset? LastReadAt);
@@ -76,6 +78,9 @@ public sealed record MessageDto(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AlsoInConversation = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ThreadSummary? Thread = null)
 {
+    /// <summary>Filled by the reactions feature through <see cref="MessageDecorators"/>; empty on a deleted message.</summary>
+    public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
+
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
     {
@@ -97,6 +102,9 @@ public sealed record MessageDto(
         return a == senderId ? b : a;
     }
 }
+
+/// <summary>One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first).</summary>
+public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
 
 /// <summary>seed 001's pagination block; totalMessages is the conversation's last seq (seqs are gap-free).</summary>
 public sealed record MessagePagination(int CurrentPage, int TotalPages, long TotalMessages, bool HasNextPage, bool HasPrevPage, int Limit);

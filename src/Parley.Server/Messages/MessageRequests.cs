@@ -30,13 +30,13 @@ public sealed record SendMessageRequest(
 
         var content = Body;
         v.Check(content is null || content.Length <= MaxContent, "content", $"Content must be at most {MaxContent:N0} characters");
-        if (type == MessageTypes.Text) v.Check(!string.IsNullOrWhiteSpace(content), "content", "A text message needs content");
+        if (type == MessageTypes.Text) v.Check(!TextRules.IsBlank(content), "content", "A text message needs content");
         v.Check(FileUrl is null || UserRules.IsHttpUrl(FileUrl), "fileUrl", "fileUrl must be an http(s) URL of at most 2,048 characters");
         if (type == MessageTypes.File) v.Check(FileUrl is not null, "fileUrl", "A file message needs a fileUrl");
         var hasPayload = Payload is { ValueKind: not JsonValueKind.Null };
         v.Check(!hasPayload || Payload!.Value.ValueKind == JsonValueKind.Object, "payload", "payload must be a JSON object");
         if (type is not (null or MessageTypes.Text or MessageTypes.File))
-            v.Check(!string.IsNullOrWhiteSpace(content) || hasPayload || FileUrl is not null, "content", $"A {type} message needs content, payload or fileUrl");
+            v.Check(!TextRules.IsBlank(content) || hasPayload || FileUrl is not null, "content", $"A {type} message needs content, payload or fileUrl");
         v.Check(ClientMessageId is null || ClientMessageId.Length is > 0 and <= 100, "clientMessageId", "clientMessageId must be 1 to 100 characters");
         v.Check(ReplyToId is null || ReplyToId.Length is > 0 and <= 100, "replyToId", "replyToId must be a message id");
         v.Check(ThreadId is null || ThreadId.Length is > 0 and <= 100, "threadId", "threadId must be a message id");

@@ -14,7 +14,8 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    TypingTracker typing, IEnumerable<IMessageSentListener> listeners, IThreadReplies threads)
+    TypingTracker typing, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
+    IThreadReplies threads)
 {
     public const int SeenByLimit = 100;
 
@@ -110,7 +111,8 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var range = HistoryRange.Of(query.Before, query.After, page, limit, access.LastSeq);
         var rows = await MessageStore.RangeAsync(connection, access.Id, range.FromExclusive, range.ToInclusive);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
+        var messages = await decorators.ApplyAsync(connection, null,
+            rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
         return new MessagePage(messages, range.Pagination, range.HasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
     }
 
@@ -121,13 +123,13 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
-        return await WithSeenByAsync(connection, null, row, access);
+        return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
     {
         var content = request.Body;
-        if (string.IsNullOrWhiteSpace(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
+        if (TextRules.IsBlank(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
         if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
         return await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {
@@ -140,8 +142,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
-            return dto;
+            var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
+            return await decorators.ApplyAsync(connection, tx, dto, callerId);
         });
     }
 
@@ -163,6 +166,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, null,
                 new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, Math.Max(0, row.Seq), callerId, Clock.ToTime(now)));
             await threads.ReplyDeletedAsync(batch, row);
+            foreach (var listener in deletedListeners) await listener.MessageDeletedAsync(batch, row, callerId);
             return await ViewAsync(connection, tx, row, access);
         });
 

@@ -41,7 +41,7 @@ public static class MessageStore
     /// <summary>What <see cref="Columns"/> reads from besides messages x.</summary>
     public const string Joins = "LEFT JOIN users u ON u.id = x.sender_id LEFT JOIN threads t ON t.root_id = x.id";
 
-    private const string Select = $"SELECT {Columns} FROM messages x {Joins}";
+    public const string Select = $"SELECT {Columns} FROM messages x {Joins}";
 
     /// <summary>A failure that rolls the send back: this sender already used this clientMessageId here.</summary>
     public static readonly Failure Duplicate = Failure.Conflict("Duplicate clientMessageId");

@@ -88,7 +88,7 @@ public static class ThreadStore
 
     /// <summary>My threads in conversations I am still in, newest activity first, with my marker and unread count in each.</summary>
     public static async Task<List<(MessageRow Root, long LastReadSeq, long Unread, string? DirectKey)>> MineAsync(DbConnection connection, string userId,
-        int limit, int offset) =>
+        int limit, long offset) =>
         (await connection.QueryAsync<MessageRow, MineExtras, (MessageRow, long, long, string?)>(
             $"""
             SELECT {MessageStore.Columns}, tm.last_read_seq AS my_last_read_seq,

@@ -6,6 +6,7 @@ import { ApiError } from '../api.js';
 import { avatar, kindLabel, seenText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
 import { jumpToFocus } from './jump.js';
+import { messageExtras } from './reactions.js';
 
 export function createConversationView({ togglePanel, toast }) {
   let id = null;
@@ -17,6 +18,8 @@ export function createConversationView({ togglePanel, toast }) {
   const headAvatar = h('span', { class: 'head-avatar' });
   const detailsButton = h('button', { type: 'button', class: 'secondary small', id: 'details-button', 'aria-controls': 'side-panel', 'aria-expanded': 'false',
     onclick: () => togglePanel('details', detailsButton) }, 'Details');
+  const pinsButton = h('button', { type: 'button', class: 'secondary small', id: 'pins-button', 'aria-controls': 'side-panel', 'aria-expanded': 'false',
+    onclick: () => togglePanel('pins', pinsButton) }, 'Pins');
   const historyTop = h('div', { class: 'history-top' });
   const list = h('ol', { class: 'message-list', id: 'message-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Messages' });
   const scroller = h('div', { class: 'messages', id: 'messages', tabindex: '0', 'aria-label': 'Message history' }, historyTop, list);
@@ -37,7 +40,7 @@ export function createConversationView({ togglePanel, toast }) {
       h('a', { href: '#/', class: 'icon-button back', 'aria-label': 'Back to conversations' }, icon('back')),
       headAvatar,
       h('div', { class: 'head-text' }, title, subtitle),
-      detailsButton),
+      pinsButton, detailsButton),
     offline, scroller, typingLine, composer, readOnly);
   const element = h('main', { class: 'conversation', id: 'conversation', 'aria-labelledby': 'conversation-title' }, placeholder, body);
 
@@ -141,9 +144,10 @@ export function createConversationView({ togglePanel, toast }) {
       previousSender = m.type === 'system' ? null : m.senderId;
       const seenBy = m === lastMine && c ? seenText(c, m) : null;
       const editing = m.id === editingId;
-      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, m.thread?.replyCount]);
+      const extras = messageExtras(id, m, c, toast);
+      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, extras.sig, m.thread?.replyCount]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {
-        mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin,
+        mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin, extras,
         onEdit: () => startEdit(m), onDelete: () => deleteMessage(m), onThread: () => emit('open-thread', { cid: id, rootId: m.id }),
       })));
     }
@@ -245,5 +249,5 @@ export function createConversationView({ togglePanel, toast }) {
   on('focus', () => { if (id && thread(id).loaded) jump(); });
   document.addEventListener('visibilitychange', () => { if (id && stickToBottom) actions.markRead(id); });
 
-  return { element, open, focusComposer: () => input.focus(), detailsButton };
+  return { element, open, focusComposer: () => input.focus(), detailsButton, pinsButton };
 }

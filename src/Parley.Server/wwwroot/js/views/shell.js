@@ -9,8 +9,9 @@ import { renderDetails } from './details.js';
 import { renderNotifications } from './notifications.js';
 import { createThreadPane } from './threadpane.js';
 import { createSearchPanel } from './search.js';
+import { renderPins, revealMessage } from './pins.js';
 
-const PANEL_TITLES = { details: 'Details', notifications: 'Notifications', thread: 'Thread', search: 'Search results' };
+const PANEL_TITLES = { details: 'Details', notifications: 'Notifications', thread: 'Thread', search: 'Search results', pins: 'Pinned messages' };
 
 const narrow = window.matchMedia('(max-width: 760px)');
 
@@ -62,11 +63,12 @@ export function createShell({ signOut, toast }) {
   function syncExpanded() {
     sidebar.bell.setAttribute('aria-expanded', String(panel === 'notifications'));
     conversation.detailsButton.setAttribute('aria-expanded', String(panel === 'details'));
+    conversation.pinsButton.setAttribute('aria-expanded', String(panel === 'pins'));
   }
 
   function renderPanel() {
     if (!panel) return;
-    if (panel === 'details' && !state.openId) return closePanel();
+    if ((panel === 'details' || panel === 'pins') && !state.openId) return closePanel();
     panelTitle.textContent = PANEL_TITLES[panel];
     // The thread pane and search results keep their own state (a reply being typed): shown, not rebuilt.
     if (panel === 'thread' || panel === 'search') {
@@ -74,8 +76,8 @@ export function createShell({ signOut, toast }) {
       if (panelBody.firstChild !== pane) fill(panelBody, pane);
       return;
     }
-    keepFocus(panelBody, () => fill(panelBody, panel === 'details'
-      ? renderDetails(state.openId, { toast })
+    keepFocus(panelBody, () => fill(panelBody, panel === 'details' ? renderDetails(state.openId, { toast })
+      : panel === 'pins' ? renderPins(state.openId, { toast, onJump: messageId => { if (narrow.matches) closePanel(); revealMessage(state.openId, messageId); } })
       : renderNotifications({
         onOpen: async n => {
           actions.markNotificationRead(n).catch(() => {});
@@ -92,7 +94,7 @@ export function createShell({ signOut, toast }) {
     if (panel === 'thread' && id !== state.openId) closePanel();
     state.openId = id;
     element.dataset.pane = id ? 'conversation' : 'list';
-    if (panel === 'details') { if (id) renderPanel(); else closePanel(); }
+    if (panel === 'details' || panel === 'pins') { if (id) renderPanel(); else closePanel(); }
     conversation.open(id);
     emit('navigate-done', id);
     if (id) conversation.focusComposer();
@@ -111,6 +113,7 @@ export function createShell({ signOut, toast }) {
   on('presence', () => { if (panel === 'details') renderPanel(); });
   on('notifications', () => { if (panel === 'notifications') renderPanel(); });
   on('open-thread', ({ cid, rootId, focusId }) => { showPanel('thread'); threadPane.show(cid, rootId, focusId); });
+  on('pins', id => { if (panel === 'pins' && id === state.openId) renderPanel(); });
   on('navigate', id => { location.hash = id ? `#/c/${encodeURIComponent(id)}` : '#/'; });
   element.addEventListener('keydown', e => { if (e.key === 'Escape' && panel && !e.defaultPrevented) closePanel(); });
 
