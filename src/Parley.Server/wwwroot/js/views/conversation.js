@@ -203,7 +203,6 @@ export function createConversationView({ togglePanel, toast }) {
       : names.length === 1 ? `${names[0]} is typing…`
         : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
   }
-
   async function open(next) {
     if (next === id) return;
     if (id) actions.stopTyping(id);
@@ -232,9 +231,7 @@ export function createConversationView({ togglePanel, toast }) {
     renderMessages();
     jump();
   }
-
   const jump = () => jumpToFocus(id, { list, render: renderMessages, unstick: () => { stickToBottom = false; } });
-
   function renderConnection() {
     offline.hidden = state.connection === 'online';
     offline.textContent = state.connection === 'offline' && !state.everOnline ? 'Connecting…'
