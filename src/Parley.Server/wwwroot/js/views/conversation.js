@@ -3,7 +3,7 @@ import { h, fill, confirmDialog, icon } from '../dom.js';
 import { state, on, emit, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
-import { avatar, kindLabel, seenText } from './common.js';
+import { avatar, kindLabel, seenText, typingText, connectionText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
 import { messageExtras } from './reactions.js';
 import { jumpToFocus } from './jump.js';
@@ -34,8 +34,7 @@ export function createConversationView({ togglePanel, toast }) {
     h('p', { class: 'visually-hidden', id: 'composer-hint' }, 'Enter sends, Shift+Enter adds a new line, Up arrow edits your last message.'));
   const readOnly = h('p', { class: 'read-only', hidden: true }, 'Only the owner and admins post in this channel.');
   const offline = h('p', { class: 'offline-banner', role: 'status', hidden: true });
-  const placeholder = h('div', { class: 'placeholder' },
-    h('p', {}, 'Pick a conversation on the left, or start a new chat.'));
+  const placeholder = h('div', { class: 'placeholder' }, h('p', {}, 'Pick a conversation on the left, or start a new chat.'));
 
   const body = h('div', { class: 'conversation-body', hidden: true },
     h('header', { class: 'conversation-head' },
@@ -200,15 +199,9 @@ export function createConversationView({ togglePanel, toast }) {
     composer.hidden = !canPost;
     readOnly.hidden = canPost;
   }
-
   function renderTyping() {
-    if (!id) return;
-    const names = typingNames(id);
-    typingLine.textContent = !names.length ? ''
-      : names.length === 1 ? `${names[0]} is typing…`
-        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+    if (id) typingLine.textContent = typingText(typingNames(id));
   }
-
   async function open(next) {
     if (next === id) return;
     if (id) actions.stopTyping(id);
@@ -238,13 +231,11 @@ export function createConversationView({ togglePanel, toast }) {
     renderMessages();
     jump();
   }
-
   const jump = () => jumpToFocus(id, { list, render: renderMessages, unstick: () => { stickToBottom = false; } });
 
   function renderConnection() {
     offline.hidden = state.connection === 'online';
-    offline.textContent = state.connection === 'offline' && !state.everOnline ? 'Connecting…'
-      : 'Connection lost. Reconnecting… new messages will appear when it is back.';
+    offline.textContent = connectionText(state);
   }
 
   on('connection', renderConnection);
