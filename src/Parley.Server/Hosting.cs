@@ -10,6 +10,8 @@ using Parley.Server.Presence;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Unread;
+using Parley.Server.Search;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -90,6 +92,8 @@ public static class Hosting
         services.AddReactions();
         services.AddPins();
         services.AddMarkUnread();
+        services.AddSearch();
+        services.AddThreads();
         services.AddParleyEventBus();
         services.AddSingleton<EventScope>();
         services.AddOptions<EventLogOptions>().BindConfiguration("Gateway");

@@ -12,6 +12,8 @@ using Parley.Server.Presence;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Unread;
+using Parley.Server.Search;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -54,6 +56,8 @@ api.MapMessages();
 api.MapReactions();
 api.MapPins();
 api.MapMarkUnread();
+api.MapSearch();
+api.MapThreads();
 api.MapStatus();
 api.MapRealtime();
 api.MapConnect();

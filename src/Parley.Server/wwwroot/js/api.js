@@ -88,6 +88,10 @@ export const endpoints = {
   pins: id => api.get(`/conversations/${q(id)}/pins`),
   pin: (id, messageId) => api.put(`/conversations/${q(id)}/pins/${q(messageId)}`),
   unpin: (id, messageId) => api.del(`/conversations/${q(id)}/pins/${q(messageId)}`),
+  threadMessages: (id, rootId, { before, limit = 100 } = {}) =>
+    api.get(`/conversations/${q(id)}/threads/${q(rootId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`),
+  threadRead: (id, rootId) => api.post(`/conversations/${q(id)}/threads/${q(rootId)}/read`),
+  searchMessages: (text, cursor) => api.get(`/search/messages?q=${q(text)}&limit=30${cursor ? `&cursor=${q(cursor)}` : ''}`),
   notifications: () => api.get('/notifications?limit=50'),
   readNotification: id => api.put(`/notifications/${q(id)}/read`),
   readAllNotifications: () => api.put('/notifications/read-all'),

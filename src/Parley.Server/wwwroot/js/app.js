@@ -4,6 +4,7 @@ import { Gateway } from './gateway.js';
 import { state, emit, reset, applyEvent } from './store.js';
 import * as actions from './actions.js';
 import { initMarks, applyMarkEvent, keepMine } from './marks.js';
+import { applyThreadEvent, replies } from './replies.js';
 import { fill } from './dom.js';
 import { renderLogin } from './views/login.js';
 import { createShell } from './views/shell.js';
@@ -25,6 +26,7 @@ function signOut() {
   gateway = null;
   session.clear();
   reset();
+  replies.clear();
   shell = null;
   if (location.hash) history.replaceState(null, '', location.pathname);
   showLogin();
@@ -43,6 +45,7 @@ async function start(user) {
     onEvent: (type, data) => {
       keepMine(type, data);
       if (!applyMarkEvent(type, data)) applyEvent(type, data, actions.refreshConversation);
+      applyThreadEvent(type, data);
     },
     onStatus: status => {
       state.connection = status;

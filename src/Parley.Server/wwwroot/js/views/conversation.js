@@ -1,11 +1,12 @@
 // The open conversation: header, history (scrolls back without end), typing line, composer.
 import { h, fill, confirmDialog, icon } from '../dom.js';
-import { state, on, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
+import { state, on, emit, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
 import { avatar, kindLabel, seenText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
 import { messageExtras } from './reactions.js';
+import { jumpToFocus } from './jump.js';
 
 export function createConversationView({ togglePanel, toast }) {
   let id = null;
@@ -144,10 +145,10 @@ export function createConversationView({ togglePanel, toast }) {
       const seenBy = m === lastMine && c ? seenText(c, m) : null;
       const editing = m.id === editingId;
       const extras = messageExtras(id, m, c, toast);
-      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, extras.sig]);
+      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, extras.sig, m.thread?.replyCount]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {
         mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin, extras,
-        onEdit: () => startEdit(m), onDelete: () => deleteMessage(m),
+        onEdit: () => startEdit(m), onDelete: () => deleteMessage(m), onThread: () => emit('open-thread', { cid: id, rootId: m.id }),
       })));
     }
     for (const p of t.pending.values()) {
@@ -229,7 +230,10 @@ export function createConversationView({ togglePanel, toast }) {
     if (results.some(r => r.status === 'rejected')) toast('Could not load this conversation');
     renderHead();
     renderMessages();
+    jump();
   }
+
+  const jump = () => jumpToFocus(id, { list, render: renderMessages, unstick: () => { stickToBottom = false; } });
 
   function renderConnection() {
     offline.hidden = state.connection === 'online';
@@ -242,6 +246,7 @@ export function createConversationView({ togglePanel, toast }) {
   on('conversation', cid => { if (cid === id) { renderHead(); renderMessages(); } });
   on('presence', () => renderHead());
   on('typing', cid => { if (cid === id) renderTyping(); });
+  on('focus', () => { if (id && thread(id).loaded) jump(); });
   document.addEventListener('visibilitychange', () => { if (id && stickToBottom) actions.markRead(id); });
 
   return { element, open, focusComposer: () => input.focus(), detailsButton, pinsButton };

@@ -8,6 +8,10 @@ import { createConversationView } from './conversation.js';
 import { renderDetails } from './details.js';
 import { renderNotifications } from './notifications.js';
 import { renderPins, revealMessage } from './pins.js';
+import { createThreadPane } from './threadpane.js';
+import { createSearchPanel } from './search.js';
+
+const PANEL_TITLES = { details: 'Details', notifications: 'Notifications', thread: 'Thread', search: 'Search results', pins: 'Pinned messages' };
 
 const narrow = window.matchMedia('(max-width: 760px)');
 
@@ -23,7 +27,9 @@ export function createShell({ signOut, toast }) {
       h('button', { type: 'button', class: 'icon-button', id: 'close-panel', 'aria-label': 'Close panel', onclick: () => closePanel() }, icon('close'))),
     panelBody);
 
-  const sidebar = createSidebar({ togglePanel, signOut, toast });
+  const threadPane = createThreadPane({ toast });
+  const searchPanel = createSearchPanel({ toast });
+  const sidebar = createSidebar({ togglePanel, signOut, toast, onSearch: text => { showPanel('search'); searchPanel.run(text); } });
   const conversation = createConversationView({ togglePanel, toast });
   const element = h('div', { class: 'shell', dataset: { pane: 'list' } }, sidebar.element, conversation.element, panelElement);
 
@@ -36,6 +42,12 @@ export function createShell({ signOut, toast }) {
     renderPanel();
     syncExpanded();
     panelTitle.focus();
+  }
+
+  /** Opens a panel (or keeps it open) without toggling. */
+  function showPanel(kind) {
+    if (panel === kind) renderPanel();
+    else togglePanel(kind, null);
   }
 
   function closePanel() {
@@ -57,7 +69,13 @@ export function createShell({ signOut, toast }) {
   function renderPanel() {
     if (!panel) return;
     if ((panel === 'details' || panel === 'pins') && !state.openId) return closePanel();
-    panelTitle.textContent = { details: 'Details', pins: 'Pinned messages' }[panel] ?? 'Notifications';
+    panelTitle.textContent = PANEL_TITLES[panel];
+    // The thread pane and search results keep their own state (a reply being typed): shown, not rebuilt.
+    if (panel === 'thread' || panel === 'search') {
+      const pane = panel === 'thread' ? threadPane.element : searchPanel.element;
+      if (panelBody.firstChild !== pane) fill(panelBody, pane);
+      return;
+    }
     keepFocus(panelBody, () => fill(panelBody, panel === 'details' ? renderDetails(state.openId, { toast })
       : panel === 'pins' ? renderPins(state.openId, { toast, onJump: messageId => { if (narrow.matches) closePanel(); revealMessage(state.openId, messageId); } })
       : renderNotifications({
@@ -73,6 +91,7 @@ export function createShell({ signOut, toast }) {
   }
 
   function open(id) {
+    if (panel === 'thread' && id !== state.openId) closePanel();
     state.openId = id;
     element.dataset.pane = id ? 'conversation' : 'list';
     if (panel === 'details' || panel === 'pins') { if (id) renderPanel(); else closePanel(); }
@@ -94,6 +113,7 @@ export function createShell({ signOut, toast }) {
   on('presence', () => { if (panel === 'details') renderPanel(); });
   on('notifications', () => { if (panel === 'notifications') renderPanel(); });
   on('pins', id => { if (panel === 'pins' && id === state.openId) renderPanel(); });
+  on('open-thread', ({ cid, rootId, focusId }) => { showPanel('thread'); threadPane.show(cid, rootId, focusId); });
   on('navigate', id => { location.hash = id ? `#/c/${encodeURIComponent(id)}` : '#/'; });
   element.addEventListener('keydown', e => { if (e.key === 'Escape' && panel && !e.defaultPrevented) closePanel(); });
 
