@@ -8,6 +8,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.SocketIo;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -20,6 +21,7 @@ builder.Services.AddParleyJson();
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
+builder.Services.AddSocketIo();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
+app.MapSocketIo();
 
 var api = app.MapGroup("/api");
 api.MapAuth();

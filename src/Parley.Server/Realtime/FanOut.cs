@@ -4,8 +4,8 @@ namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
-/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. The frame is
-/// serialised once, on the first local recipient, and the same bytes are queued for all of them. Messages
+/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
+/// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
 /// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket; typing is shown to
 /// <see cref="TypingExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
@@ -34,13 +34,13 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         if (changed is not null && e.Type != EventTypes.ConversationDeleted) members.Invalidate(changed);
         try
         {
-            OutFrame? frame = null;
+            EventDelivery? delivery = null;
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                    if (userId != e.ExceptUserId) Send(userId, e, ref frame);
+                    if (userId != e.ExceptUserId) Send(userId, e, ref delivery);
             }
-            else if (e.UserId is { } userId) Send(userId, e, ref frame);
+            else if (e.UserId is { } userId) Send(userId, e, ref delivery);
         }
         catch (Exception error)
         {
@@ -53,12 +53,12 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         }
     }
 
-    private void Send(string userId, ChatEvent e, ref OutFrame? frame)
+    private void Send(string userId, ChatEvent e, ref EventDelivery? delivery)
     {
         var connections = registry.Of(userId);
         if (connections.IsEmpty) return;
-        frame ??= Frames.Event(e);
-        foreach (var connection in connections) connection.Enqueue(frame.Value);
+        delivery ??= new EventDelivery(e);
+        foreach (var connection in connections) connection.Deliver(delivery);
     }
 
     [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]

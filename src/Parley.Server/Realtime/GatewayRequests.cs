@@ -52,12 +52,12 @@ public static class RequestTypes
 }
 
 /// <summary>One request being answered: who asked, on which socket, and its data (valid only during the call).</summary>
-public sealed class GatewayCall(GatewayConnection connection, string type, JsonElement data, IServiceProvider services)
+public sealed class GatewayCall(IRealtimeConnection connection, string type, JsonElement data, IServiceProvider services)
 {
     private Action? _afterAck;
 
     public string UserId => connection.UserId;
-    public GatewayConnection Connection => connection;
+    public IRealtimeConnection Connection => connection;
     public string Type => type;
     public JsonElement Data => data;
     public IServiceProvider Services => services;
