@@ -33,7 +33,9 @@ run_suite() { # $1: label; the rest: extra environment for the run
 
 dotnet build Parley.slnx -c Release --nologo -v quiet || exit 1
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser); the multi-node tests put nginx in front.
-install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx
+# The Socket.IO tests drive the real socket.io-client from npm under Node (tests/socketio-client, pinned by its lock file).
+install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx nodejs=/usr/bin/node npm=/usr/bin/npm
+(cd tests/socketio-client && npm ci --no-audit --no-fund --silent) || exit 1
 [ -n "${PARLEY_TEST_PG:-}" ] || start_postgres
 [ -n "${PARLEY_TEST_REDIS:-}" ] || start_redis
 
