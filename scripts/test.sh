@@ -4,7 +4,7 @@
 # PostgreSQL 15 and Redis 7 are installed with apt-get where missing (so are Chromium and nginx) and started
 # as throwaway instances on loopback ports of their own (scripts/services.sh), stopped again on exit; the
 # multi-node tests use them in both runs. Prints a closing "N passed, N failed" line (summed over both runs)
-# that CI reads.
+# that CI reads. Before the tests, `dotnet format --verify-no-changes` checks the style of .editorconfig.
 #
 # Already have servers? Set PARLEY_TEST_PG (an admin connection string, e.g.
 # "Host=127.0.0.1;Port=5432;Username=postgres;Password=secret") and/or PARLEY_TEST_REDIS ("host:port")
@@ -32,6 +32,9 @@ run_suite() { # $1: label; the rest: extra environment for the run
 }
 
 dotnet build Parley.slnx -c Release --nologo -v quiet || exit 1
+# Style (.editorconfig): fails the run on code `dotnet format Parley.slnx` would change; run that to fix it.
+say "dotnet format --verify-no-changes"
+dotnet format Parley.slnx --verify-no-changes -v q || { echo "dotnet format: style differs from .editorconfig; run 'dotnet format Parley.slnx'" >&2; exit 1; }
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser); the multi-node tests put nginx in front.
 # The Socket.IO tests drive the real socket.io-client from npm under Node (tests/socketio-client, pinned by its lock file).
 install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx nodejs=/usr/bin/node npm=/usr/bin/npm

@@ -4,8 +4,8 @@ using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
-using Parley.Server.Notifications;
 using Parley.Server.Messages;
+using Parley.Server.Notifications;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Server.SocketIo;
@@ -17,7 +17,7 @@ using Parley.Server.Web;
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddParleyHosting();
-builder.Services.AddParleyJson();
+builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContext.Default, MessagesJsonContext.Default, AgentsJsonContext.Default);
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
@@ -49,6 +49,7 @@ api.MapNotifications();
 api.MapMessages();
 api.MapStatus();
 api.MapRealtime();
+api.MapConnect();
 api.MapAgents();
 
 app.LogListeningUrls();

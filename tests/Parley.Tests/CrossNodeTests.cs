@@ -4,6 +4,8 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Server.Auth;
+using Parley.Server.Events;
+using Parley.Server.Messages;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
 using Parley.Tests.Support;
@@ -189,7 +191,7 @@ public sealed class CrossNodeTests
             // A start whose node dies right after sending it (no stop, no refresh will ever come from there):
             // every node ends it by itself.
             var data = JsonSerializer.SerializeToUtf8Bytes(new { conversationId = group, userId = alice.Id, isTyping = true }, JsonSerializerOptions.Web);
-            await a.Services.GetRequiredService<IEventBus>().PublishAsync([new ChatEvent(0, EventTypes.Typing, group, null, 0, data)
+            await a.Services.GetRequiredService<IEventBus>().PublishAsync([new ChatEvent(0, PresenceEventTypes.Typing, group, null, 0, data)
             {
                 ExceptUserId = alice.Id,
                 Lifetime = TimeSpan.FromSeconds(1),
@@ -402,7 +404,7 @@ public sealed class CrossNodeTests
             var history = await alice.HistoryAsync(group);
             Assert.Equal(Enumerable.Range(1, 2 * perSender).Select(n => (long)n), history.Select(m => m.Seq()));
             Assert.Equal(2 * perSender, history.Select(m => m.Str("clientMessageId")).Distinct().Count());
-            Assert.Equal(2 * perSender, await a.EventCountAsync(EventTypes.MessageNew, group));
+            Assert.Equal(2 * perSender, await a.EventCountAsync(MessageEventTypes.MessageNew, group));
         }, a, b);
     }
 }

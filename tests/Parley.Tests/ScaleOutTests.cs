@@ -1,9 +1,14 @@
-using Parley.Server.Data;
 using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Microsoft.Extensions.DependencyInjection;
-using Parley.Server.Realtime;
+using Parley.Server.Auth;
+using Parley.Server.Conversations;
+using Parley.Server.Data;
+using Parley.Server.Events;
+using Parley.Server.Messages;
+using Parley.Server.Notifications;
+using Parley.Server.Presence;
 using Parley.Tests.Support;
 using static Parley.Tests.Support.ClusterNode;
 using Node = Parley.Tests.Support.ClusterNode;
@@ -77,7 +82,7 @@ public sealed class ScaleOutTests
             Assert.Equal(stored, seenOnB.Select(e => e.Cursor));
             Assert.Equal(stored, seenOnA.Select(e => e.Cursor));
             Assert.True(onA.Idle && onB.Idle);
-            Assert.Equal(created, seenOnB.Where(e => e.Type == EventTypes.ConversationNew && e.ConversationId is not null).Select(e => e.ConversationId));
+            Assert.Equal(created, seenOnB.Where(e => e.Type == ConversationEventTypes.ConversationNew && e.ConversationId is not null).Select(e => e.ConversationId));
             var first = seenOnB.First(e => e.ConversationId == created[0]);
             Assert.Contains($"\"conversationId\":\"{created[0]}\"", Encoding.UTF8.GetString(first.Data.Span));
             Assert.All(seenOnB.Zip(seenOnA), pair => Assert.True(pair.First.Data.Span.SequenceEqual(pair.Second.Data.Span)));
@@ -178,9 +183,9 @@ public sealed class ScaleOutTests
         var node = Guid.NewGuid();
         ChatEvent[] events =
         [
-            new(42, EventTypes.MessageNew, "c-1", null, 1_700_000_000_123, Encoding.UTF8.GetBytes("{\"text\":\"héllo ✓\"}")),
-            new(0, EventTypes.Typing, "c-1", null, 5, Encoding.UTF8.GetBytes("{}")) { ExceptUserId = "typist", Lifetime = TimeSpan.FromSeconds(6) },
-            new(long.MaxValue, EventTypes.NotificationNew, null, "u-ü", 0, ReadOnlyMemory<byte>.Empty),
+            new(42, MessageEventTypes.MessageNew, "c-1", null, 1_700_000_000_123, Encoding.UTF8.GetBytes("{\"text\":\"héllo ✓\"}")),
+            new(0, PresenceEventTypes.Typing, "c-1", null, 5, Encoding.UTF8.GetBytes("{}")) { ExceptUserId = "typist", Lifetime = TimeSpan.FromSeconds(6) },
+            new(long.MaxValue, NotificationEventTypes.NotificationNew, null, "u-ü", 0, ReadOnlyMemory<byte>.Empty),
         ];
         var batch = EventWire.Decode(EventWire.Encode(node, 7, events));
         Assert.Equal(node, batch.Node);
@@ -193,7 +198,7 @@ public sealed class ScaleOutTests
             Assert.Equal(sent.Data.ToArray(), got.Data.ToArray());
         }
         // Batches an older node can read entirely go out in its version (2); lifetimes and internal messages need 3.
-        Assert.Equal([3, 2, 3], new[] { events, [events[0], events[2]], [new ChatEvent(0, EventTypes.StampChanged, null, "u", 0, "{}"u8.ToArray())] }
+        Assert.Equal([3, 2, 3], new[] { events, [events[0], events[2]], [new ChatEvent(0, AuthEventTypes.StampChanged, null, "u", 0, "{}"u8.ToArray())] }
             .Select(batch => (int)EventWire.Encode(node, 1, batch)[0]));
         Assert.Equal(events[0].Data.ToArray(), EventWire.Decode(EventWire.Encode(node, 1, [events[0]])).Events[0].Data.ToArray());
         Assert.Throws<FormatException>(() => EventWire.Decode([9, 1, 2, 3]));

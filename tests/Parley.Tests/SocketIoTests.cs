@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;

@@ -48,4 +48,6 @@ public static class AgentEvents
 {
     /// <summary>A stop request for a running answer, addressed to the agent user on the bus (never stored, no socket receives it).</summary>
     public const string Stop = "agent:stop";
+    /// <summary>Text appended to a streaming message (the agent's answer): {conversationId, messageId, seq, offset, text}.</summary>
+    public const string MessageDelta = "message:delta";
 }

@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Parley.Server.Api;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Presence;
-using Parley.Server.Realtime;
 
 namespace Parley.Server.Agents;
 
@@ -155,7 +155,7 @@ public sealed partial class AgentReply(MessageDto message, ReplyJob job, AgentOp
         try
         {
             var data = JsonSerializer.SerializeToUtf8Bytes(new TypingPayload(message.ConversationId, message.SenderId, isTyping), JsonSetup.Default);
-            await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, message.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = message.SenderId }],
+            await bus.PublishAsync([new ChatEvent(0, PresenceEventTypes.Typing, message.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = message.SenderId }],
                 CancellationToken.None);
         }
         catch (Exception e)

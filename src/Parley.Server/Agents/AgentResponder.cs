@@ -5,8 +5,8 @@ using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 namespace Parley.Server.Agents;
@@ -120,7 +120,7 @@ public sealed partial class AgentResponder(AgentDirectory directory, AgentStore 
 
     private ValueTask OnEventAsync(ChatEvent e)
     {
-        if (_running.IsEmpty || e.Type is not (EventTypes.MessageDeleted or AgentEvents.Stop)) return ValueTask.CompletedTask;
+        if (_running.IsEmpty || e.Type is not (MessageEventTypes.MessageDeleted or AgentEvents.Stop)) return ValueTask.CompletedTask;
         using var doc = JsonDocument.Parse(e.Data);
         if (doc.RootElement.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId && _running.TryGetValue(messageId, out var reply))
             reply.Cancel(e.Type == AgentEvents.Stop ? ReplyStatus.Stopped : ReplyStatus.Deleted);

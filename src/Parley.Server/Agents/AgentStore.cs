@@ -2,8 +2,8 @@ using System.Text.Json;
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
+using Parley.Server.Events;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 namespace Parley.Server.Agents;
@@ -33,14 +33,14 @@ public sealed class ReplyRow
 /// answer streams, each batch of text updates the stored content and appends a message:delta event in one
 /// transaction, so the log and the row always agree. Events are published after commit.
 /// </summary>
-public sealed class AgentStore(Db db, IEventBus bus)
+public sealed class AgentStore(Db db, EventScope scope)
 {
     /// <summary>Writes the agent's message (streaming, or already final) and its agent_replies row; null when the conversation is gone.</summary>
     public async Task<MessageDto?> CreateAsync(ReplyJob job, UserRow agent, string content, AgentPayload payload, CancellationToken ct)
     {
-        var events = new List<ChatEvent>();
-        var created = await db.TryWriteAsync(async (connection, tx) =>
+        var created = await scope.TryWriteAsync(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var now = Clock.NowMs();
             var row = new MessageRow
             {
@@ -48,44 +48,42 @@ public sealed class AgentStore(Db db, IEventBus bus)
                 Content = content, Payload = Json(payload), ReplyToId = job.TriggerMessageId, CreatedAt = now,
                 SenderUsername = agent.Username, SenderName = agent.Name, SenderPicture = agent.ProfilePicture,
             };
-            var appended = await MessageStore.AppendAsync(connection, tx, row, null, events);
+            var appended = await MessageStore.AppendAsync(batch, row, null);
             if (!appended.Ok) return appended;
             await connection.ExecuteAsync(
                 """
                 INSERT INTO agent_replies (message_id, conversation_id, user_id, status, tokens, started_at, finished_at)
                 VALUES (@Id, @ConversationId, @userId, @status, 0, @now, @finishedAt)
-                """, new { row.Id, row.ConversationId, userId = job.RequesterId, status = payload.Status, now,
-                    finishedAt = payload.Streaming ? (long?)null : now }, tx);
+                """, new
+                {
+                    row.Id, row.ConversationId, userId = job.RequesterId, status = payload.Status, now,
+                    finishedAt = payload.Streaming ? (long?)null : now
+                }, tx);
             return appended;
         }, ct);
-        if (!created.Ok) return null;
-        await bus.PublishAsync(events, ct);
-        return created.Value;
+        return created.Ok ? created.Value : null;
     }
 
     /// <summary>Stores the text so far and appends its message:delta; false when the message was deleted meanwhile.</summary>
     public async Task<bool> AppendDeltaAsync(MessageDto message, string content, int offset, string text, CancellationToken ct)
     {
-        var events = new List<ChatEvent>();
-        var stored = await db.WriteAsync(async (connection, tx) =>
+        return await scope.WriteAsync(async batch =>
         {
-            var updated = await connection.ExecuteAsync("UPDATE messages SET content = @content WHERE id = @Id AND deleted_at IS NULL",
-                new { content, message.Id }, tx);
+            var updated = await batch.Connection.ExecuteAsync("UPDATE messages SET content = @content WHERE id = @Id AND deleted_at IS NULL",
+                new { content, message.Id }, batch.Transaction);
             if (updated == 0) return false;
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageDelta, message.ConversationId, null,
-                new MessageDeltaEvent(message.ConversationId, message.Id, message.Seq, offset, text)));
+            await batch.AppendAsync(AgentEvents.MessageDelta, message.ConversationId, null,
+                new MessageDeltaEvent(message.ConversationId, message.Id, message.Seq, offset, text));
             return true;
         }, ct);
-        await bus.PublishAsync(events, ct);
-        return stored;
     }
 
     /// <summary>The final text and status, with message:updated; a deleted message stays deleted (only its reply row is closed).</summary>
     public async Task FinishAsync(string messageId, string content, AgentPayload payload, long tokens, CancellationToken ct)
     {
-        var events = new List<ChatEvent>();
-        await db.WriteAsync(async (connection, tx) =>
+        await scope.WriteAsync(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var now = Clock.NowMs();
             await connection.ExecuteAsync(
                 "UPDATE agent_replies SET status = @Status, tokens = @tokens, finished_at = @now WHERE message_id = @messageId",
@@ -96,10 +94,9 @@ public sealed class AgentStore(Db db, IEventBus bus)
             if (updated == 0 || await MessageStore.GetAsync(connection, tx, messageId) is not { } row) return 0;
             var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
             var dto = MessageDto.From(row, null, markers.IsRead(row.Seq, row.SenderId));
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
             return updated;
         }, ct);
-        await bus.PublishAsync(events, ct);
     }
 
     public async Task<long> TokensSinceAsync(string userId, long since, CancellationToken ct)

@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Messages;
-using Parley.Server.Realtime;
+using Parley.Server.Users;
 
 namespace Parley.Server.Agents;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Parley.Server.Messages;
+using Parley.Server.Users;
 
 namespace Parley.Server.Agents;
 

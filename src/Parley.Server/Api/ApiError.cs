@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Parley.Server.Api;
 
-/// <summary>Error results in the envelope; expected outcomes are values, not exceptions.</summary>
+/// <summary>Writes a <see cref="Failure"/> (the one error vocabulary) as the error envelope; also for middleware outside endpoints.</summary>
 public static class ApiError
 {
     public static IResult Result(int status, string code, string message, object? details = null) =>
@@ -11,14 +11,8 @@ public static class ApiError
     public static ErrorEnvelope Body(int status, string code, string message, object? details = null) =>
         new(false, status, message, new ErrorBody(code, message, status, details));
 
-    public static IResult BadRequest(string message, object? details = null) => Result(400, "bad_request", message, details);
     public static IResult Validation(IReadOnlyDictionary<string, string[]> fields) =>
         Result(400, "validation_failed", "Validation failed: " + string.Join(", ", fields.Keys), fields);
-    public static IResult Unauthorized(string message = "Authentication required") => Result(401, "unauthorized", message);
-    public static IResult Forbidden(string message = "You are not allowed to do this") => Result(403, "forbidden", message);
-    public static IResult NotFound(string message = "Not found") => Result(404, "not_found", message);
-    public static IResult Conflict(string message, object? details = null) => Result(409, "conflict", message, details);
-    public static IResult TooMany(string message = "Too many requests") => Result(429, "rate_limited", message);
 
     /// <summary>For middleware that writes outside an endpoint (status pages, exception handler, auth).</summary>
     public static Task WriteAsync(HttpContext context, int status, string code, string message, object? details = null)

@@ -7,8 +7,26 @@ namespace Parley.Server.Api;
 
 public static class JsonSetup
 {
-    public static IServiceCollection AddParleyJson(this IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(o => Apply(o.SerializerOptions));
+    private static readonly Lock Gate = new();
+    private static IJsonTypeInfoResolver[] _contexts = [ApiJsonContext.Default];
+
+    /// <summary>
+    /// The features' source-generated contexts join the shared one (composition, in Program.cs): HTTP and
+    /// <see cref="Default"/> (events, socket frames) then serialise their shapes without reflection.
+    /// </summary>
+    public static IServiceCollection AddParleyJson(this IServiceCollection services, params IJsonTypeInfoResolver[] contexts)
+    {
+        lock (Gate)
+        {
+            var added = contexts.Where(c => !_contexts.Contains(c)).ToArray();
+            if (added.Length > 0)
+            {
+                _contexts = [.. _contexts, .. added];
+                Default = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+            }
+        }
+        return services.ConfigureHttpJsonOptions(o => Apply(o.SerializerOptions));
+    }
 
     /// <summary>camelCase out, case-insensitive in, timestamps as ISO 8601 UTC with milliseconds.</summary>
     public static JsonSerializerOptions Apply(JsonSerializerOptions options)
@@ -17,11 +35,11 @@ public static class JsonSetup
         options.PropertyNameCaseInsensitive = true;
         options.NumberHandling = JsonNumberHandling.AllowReadingFromString;
         options.Converters.Add(new UtcMillisecondsConverter());
-        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ParleyJsonContext.Default, new DefaultJsonTypeInfoResolver());
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine([.. _contexts, new DefaultJsonTypeInfoResolver()]);
         return options;
     }
 
-    public static readonly JsonSerializerOptions Default = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    public static JsonSerializerOptions Default { get; private set; } = Apply(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     private static readonly JsonSerializerOptions Unescaped = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

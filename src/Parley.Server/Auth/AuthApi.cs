@@ -43,7 +43,7 @@ public static class AuthApi
         };
         user.PasswordHash = hasher.HashPassword(user, r.Password!);
         var taken = await users.CreateAsync(user, ct);
-        if (taken.Count > 0) return Taken(taken);
+        if (taken.Count > 0) return Taken(taken).ToResult();
 
         var token = tokens.Issue(user.Id, user.SecurityStamp);
         return Ok.Created(new AuthResponse(token.Token, "Bearer", token.ExpiresAt, UserDto.From(user, await presence.StatusOfAsync(user, user.Id, ct))),
@@ -66,13 +66,13 @@ public static class AuthApi
         if (throttle.TryAcquire(address, user?.Id ?? login!) is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-            return ApiError.TooMany("Too many login attempts; try again later");
+            return Failure.TooMany("Too many login attempts; try again later").ToResult();
         }
 
         // Verify against a throwaway hash when the user is unknown, so timing does not reveal which usernames exist.
         var check = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownHash(hasher), r.Password!);
         if (user is null || check == PasswordVerificationResult.Failed)
-            return ApiError.Unauthorized("Invalid username or password");
+            return Failure.Unauthorized("Invalid username or password").ToResult();
         if (check == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, r.Password!);
@@ -85,8 +85,8 @@ public static class AuthApi
             "Login successful");
     }
 
-    internal static IResult Taken(List<string> fields) =>
-        ApiError.Conflict($"{string.Join(" and ", fields.Select(f => char.ToUpperInvariant(f[0]) + f[1..]))} already taken",
+    internal static Failure Taken(List<string> fields) =>
+        new(409, "conflict", $"{string.Join(" and ", fields.Select(f => char.ToUpperInvariant(f[0]) + f[1..]))} already taken",
             fields.ToDictionary(f => f, f => new[] { $"This {f} is already taken" }));
 
     internal static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

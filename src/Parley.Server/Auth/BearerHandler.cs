@@ -45,10 +45,3 @@ public sealed class BearerHandler(
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiError.WriteAsync(Context, 403, "forbidden", "You are not allowed to do this");
 }
-
-public static class CurrentUser
-{
-    /// <summary>The authenticated caller's id; endpoints behind the fallback policy always have one.</summary>
-    public static string Id(this ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No authenticated user");
-}

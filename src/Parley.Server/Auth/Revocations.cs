@@ -1,19 +1,19 @@
 using System.Text.Json;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Auth;
 
 /// <summary>
 /// Revokes a user's tokens on every node at once. A changed security stamp (password change, account
-/// deletion) goes out as an internal bus message (<see cref="EventTypes.StampChanged"/>, never sent to a
+/// deletion) goes out as an internal bus message (<see cref="AuthEventTypes.StampChanged"/>, never sent to a
 /// client): every node drops its cached stamp of the user, so an old token fails on the next request there,
-/// and closes the user's open sockets with 4401 "token revoked", the way a password change signs other
+/// and its gateway closes the user's open sockets with 4401 "token revoked", the way a password change signs other
 /// sessions out in Slack or Discord. The cache's age limit (Auth:StampCacheSeconds) remains the fallback
 /// for a message lost while Redis was away.
 /// </summary>
-public sealed class Revocations(UserStamps stamps, IEventBus bus, ConnectionRegistry registry) : IHostedService
+public sealed class Revocations(UserStamps stamps, IEventBus bus) : IHostedService
 {
     public const string Reason = "token revoked";
 
@@ -23,7 +23,7 @@ public sealed class Revocations(UserStamps stamps, IEventBus bus, ConnectionRegi
         // At once on this node, whatever happens to the message.
         stamps.Forget(userId);
         var data = JsonSerializer.SerializeToUtf8Bytes(new { userId }, JsonSetup.Default);
-        await bus.PublishAsync([new ChatEvent(0, EventTypes.StampChanged, null, userId, Clock.NowMs(), data)]);
+        await bus.PublishAsync([new ChatEvent(0, AuthEventTypes.StampChanged, null, userId, Clock.NowMs(), data)]);
     }
 
     public Task StartAsync(CancellationToken ct)
@@ -36,9 +36,8 @@ public sealed class Revocations(UserStamps stamps, IEventBus bus, ConnectionRegi
 
     private ValueTask OnEvent(ChatEvent e)
     {
-        if (e.Type != EventTypes.StampChanged || e.UserId is not { } userId) return ValueTask.CompletedTask;
+        if (e.Type != AuthEventTypes.StampChanged || e.UserId is not { } userId) return ValueTask.CompletedTask;
         stamps.Forget(userId);
-        foreach (var connection in registry.Of(userId)) connection.Close(Gateway.Unauthorized, Reason);
         return ValueTask.CompletedTask;
     }
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using JWT;
 using JWT.Algorithms;
 using JWT.Exceptions;
-using JWT.Serializers;
 using Microsoft.Extensions.Options;
 
 namespace Parley.Server.Auth;

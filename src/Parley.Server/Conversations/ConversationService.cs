@@ -1,8 +1,6 @@
-using System.Data.Common;
-using Parley.Server.Agents;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 using Parley.Server.Users;
 
 namespace Parley.Server.Conversations;
@@ -14,7 +12,7 @@ public sealed record CreateConversation(string Type, IReadOnlyList<string> Parti
 /// and appends its events; events are published after commit.
 /// </summary>
 public sealed class ConversationService(ConversationStore store, ConversationViews views, UserStore users, AgentDirectory agents,
-    IEventBus bus, MembershipHooks hooks)
+    EventScope scope, MembershipHooks hooks)
 {
     private Db Db => store.Db;
 
@@ -29,9 +27,9 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         var missing = others.Except(found.Where(u => !u.IsDeleted && (u.Kind == UserKinds.Human || spec.Type == ConversationTypes.Ai)).Select(u => u.Id)).ToList();
         if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
 
-        var events = new List<ChatEvent>();
-        var result = await Db.WriteAsync<(ConversationDto, bool)>(async (connection, tx) =>
+        return await scope.WriteAsync<(ConversationDto, bool)>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var now = Clock.NowMs();
             string? directKey = null;
             if (spec.Type == ConversationTypes.Direct)
@@ -41,8 +39,8 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
                 {
                     // Someone who left a direct conversation gets it back when either side opens it again.
                     var back = await ConversationStore.AddMembersAsync(connection, tx, existing.Id, [(callerId, Roles.Member), (others[0], Roles.Member)], now);
-                    foreach (var m in back) events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, null, m.UserId,
-                        new { conversationId = existing.Id, conversation = await views.DetailsAsync(connection, tx, existing, null, ct) }));
+                    foreach (var m in back) await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, m.UserId,
+                        new { conversationId = existing.Id, conversation = await views.DetailsAsync(connection, tx, existing, null, ct) });
                     var me = (await store.GetForMemberAsync(connection, tx, existing.Id, callerId))!.Value.Member;
                     return (await views.DetailsAsync(connection, tx, existing, me, ct), false);
                 }
@@ -58,12 +56,10 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             var members = await ConversationStore.AddMembersAsync(connection, tx, c.Id,
                 others.Select(id => (id, Roles.Member)).Prepend((callerId, creatorRole)), now);
             var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, c.Id, null, new { conversationId = c.Id, conversation = neutral }));
-            await hooks.MembersAddedAsync(connection, tx, c, callerId, members.Where(m => m.UserId != callerId).ToList(), events, ct);
+            await batch.AppendAsync(ConversationEventTypes.ConversationNew, c.Id, null, new { conversationId = c.Id, conversation = neutral });
+            await hooks.MembersAddedAsync(batch, c, callerId, members.Where(m => m.UserId != callerId).ToList(), ct);
             return (await views.DetailsAsync(connection, tx, c, members[0], ct), true);
         }, ct);
-        await bus.PublishAsync(events, ct);
-        return result;
     }
 
     public async Task<Outcome<ConversationDto>> GetAsync(string callerId, string conversationId, CancellationToken ct)
@@ -74,16 +70,17 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
     }
 
     public Task<Outcome<ConversationDto>> UpdateAsync(string callerId, string conversationId, string? name, string? description, string? picture, CancellationToken ct) =>
-        AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        AsAdminAsync(callerId, conversationId, ct, async (batch, c, me) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             c.Name = name ?? c.Name;
             c.Description = description ?? c.Description;
             c.Picture = picture ?? c.Picture;
             c.UpdatedAt = Clock.NowMs();
             await ConversationStore.UpdateMetadataAsync(connection, tx, c);
             var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationUpdated, c.Id, null,
-                new { conversationId = c.Id, conversation = neutral, updatedBy = callerId }));
+            await batch.AppendAsync(ConversationEventTypes.ConversationUpdated, c.Id, null,
+                new { conversationId = c.Id, conversation = neutral, updatedBy = callerId });
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
 
@@ -91,20 +88,22 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
     {
         var wanted = userIds.Distinct().ToList();
         var found = (await users.GetManyAsync(wanted, ct)).Where(u => !u.IsDeleted).Select(u => u.Id).ToHashSet();
-        return await AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        return await AsAdminAsync(callerId, conversationId, ct, async (batch, c, me) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             // Existence of the conversation is checked before the users, so outsiders learn nothing about it.
             var missing = wanted.Where(id => !found.Contains(id)).ToList();
             if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
             var added = await ConversationStore.AddMembersAsync(connection, tx, c.Id, wanted.Select(id => (id, Roles.Member)), Clock.NowMs());
-            await hooks.MembersAddedAsync(connection, tx, c, callerId, added, events, ct);
+            await hooks.MembersAddedAsync(batch, c, callerId, added, ct);
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
     }
 
     public Task<Outcome<ConversationDto>> SetRoleAsync(string callerId, string conversationId, string targetId, string role, CancellationToken ct) =>
-        AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        AsAdminAsync(callerId, conversationId, ct, async (batch, c, me) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var members = await ConversationStore.MembersAsync(connection, tx, c.Id);
             if (members.FirstOrDefault(m => m.UserId == targetId) is not { } target) return Failure.NotFound("Member not found");
             if (role == Roles.Owner)
@@ -112,7 +111,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
                 if (me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can hand over ownership");
                 if (target.UserId == callerId) return await views.DetailsAsync(connection, tx, c, me, ct);
                 await ConversationStore.SetRoleAsync(connection, tx, c.Id, callerId, Roles.Admin);
-                await hooks.RoleChangedAsync(connection, tx, c, callerId, callerId, Roles.Admin, events);
+                await hooks.RoleChangedAsync(batch, c, callerId, callerId, Roles.Admin);
                 me.Role = Roles.Admin;
             }
             else if (target.Role == Roles.Owner)
@@ -123,7 +122,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             if (target.Role != role)
             {
                 await ConversationStore.SetRoleAsync(connection, tx, c.Id, targetId, role);
-                await hooks.RoleChangedAsync(connection, tx, c, callerId, targetId, role, events);
+                await hooks.RoleChangedAsync(batch, c, callerId, targetId, role);
             }
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
@@ -136,8 +135,9 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
     {
         var others = targetIds.Where(id => id != callerId).Distinct().ToList();
         if (others.Count == 0) return await LeaveAsync(callerId, conversationId, ct);
-        var result = await AsAdminAsync(callerId, conversationId, ct, async (connection, tx, c, me, events) =>
+        var result = await AsAdminAsync(callerId, conversationId, ct, async (batch, c, me) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             var members = (await ConversationStore.MembersAsync(connection, tx, c.Id)).ToDictionary(m => m.UserId);
             foreach (var targetId in others)
             {
@@ -145,7 +145,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
                 if (target.Role == Roles.Owner) return Failure.Forbidden("The owner cannot be removed");
                 if (target.Role == Roles.Admin && me.Role != Roles.Owner) return Failure.Forbidden("Only the owner can remove an admin");
                 await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, targetId);
-                await hooks.MemberRemovedAsync(connection, tx, c, callerId, targetId, "removed", events);
+                await hooks.MemberRemovedAsync(batch, c, callerId, targetId, "removed");
             }
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
@@ -154,86 +154,73 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
     }
 
     /// <summary>Leaves; when the owner leaves, ownership passes to the oldest admin, else the oldest member.</summary>
-    public async Task<Outcome<ConversationDto?>> LeaveAsync(string callerId, string conversationId, CancellationToken ct)
-    {
-        var events = new List<ChatEvent>();
-        var result = await Db.TryWriteAsync<ConversationDto?>(async (connection, tx) =>
+    public Task<Outcome<ConversationDto?>> LeaveAsync(string callerId, string conversationId, CancellationToken ct) =>
+        scope.TryWriteAsync<ConversationDto?>(async batch =>
         {
-            if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
-            await LeaveInTransactionAsync(connection, tx, found.Conversation, found.Member, events);
+            if (await store.GetForMemberAsync(batch.Connection, batch.Transaction, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+            await LeaveInTransactionAsync(batch, found.Conversation, found.Member);
             return (ConversationDto?)null;
         }, ct);
-        await bus.PublishAsync(events, ct);
-        return result;
-    }
 
     /// <summary>A group/channel OWNER or ADMIN deletes it for everyone; anyone else leaves.</summary>
-    public async Task<Outcome<string>> DeleteOrLeaveAsync(string callerId, string conversationId, CancellationToken ct)
-    {
-        var events = new List<ChatEvent>();
-        var result = await Db.TryWriteAsync<string>(async (connection, tx) =>
+    public Task<Outcome<string>> DeleteOrLeaveAsync(string callerId, string conversationId, CancellationToken ct) =>
+        scope.TryWriteAsync<string>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
             var (c, me) = found;
             if (ConversationTypes.HasRoles(c.Type) && Roles.IsAdmin(me.Role))
             {
                 await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
-                events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationDeleted, c.Id, null,
-                    new { conversationId = c.Id, deletedBy = callerId }));
+                await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, c.Id, null,
+                    new { conversationId = c.Id, deletedBy = callerId });
                 return "deleted";
             }
-            await LeaveInTransactionAsync(connection, tx, c, me, events);
+            await LeaveInTransactionAsync(batch, c, me);
             return "left";
         }, ct);
-        await bus.PublishAsync(events, ct);
-        return result;
-    }
 
     /// <summary>For account deletion: leave every conversation inside the caller's transaction.</summary>
-    public async Task LeaveAllAsync(DbConnection connection, DbTransaction tx, string userId, List<ChatEvent> events)
+    public async Task LeaveAllAsync(EventBatch batch, string userId)
     {
-        foreach (var id in await ConversationStore.ConversationIdsOfAsync(connection, tx, userId))
-            if (await store.GetForMemberAsync(connection, tx, id, userId) is { } found)
-                await LeaveInTransactionAsync(connection, tx, found.Conversation, found.Member, events);
+        foreach (var id in await ConversationStore.ConversationIdsOfAsync(batch.Connection, batch.Transaction, userId))
+            if (await store.GetForMemberAsync(batch.Connection, batch.Transaction, id, userId) is { } found)
+                await LeaveInTransactionAsync(batch, found.Conversation, found.Member);
     }
 
-    private async Task LeaveInTransactionAsync(DbConnection connection, DbTransaction tx, ConversationRow c, MemberRow me, List<ChatEvent> events)
+    private async Task LeaveInTransactionAsync(EventBatch batch, ConversationRow c, MemberRow me)
     {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         await ConversationStore.RemoveMemberAsync(connection, tx, c.Id, me.UserId);
         var rest = await ConversationStore.MembersAsync(connection, tx, c.Id);
         // An AI conversation has one person; without them only the agent would be left in it.
         if (rest.Count == 0 || c.Type == ConversationTypes.Ai)
         {
             await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationDeleted, null, me.UserId,
-                new { conversationId = c.Id, deletedBy = me.UserId }));
+            await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, null, me.UserId,
+                new { conversationId = c.Id, deletedBy = me.UserId });
             return;
         }
-        await hooks.MemberRemovedAsync(connection, tx, c, me.UserId, me.UserId, "left", events);
+        await hooks.MemberRemovedAsync(batch, c, me.UserId, me.UserId, "left");
         if (me.Role == Roles.Owner)
         {
             var heir = rest.FirstOrDefault(m => m.Role == Roles.Admin) ?? rest.FirstOrDefault(m => !agents.IsAgent(m.UserId)) ?? rest[0];
             await ConversationStore.SetRoleAsync(connection, tx, c.Id, heir.UserId, Roles.Owner);
-            await hooks.RoleChangedAsync(connection, tx, c, me.UserId, heir.UserId, Roles.Owner, events);
+            await hooks.RoleChangedAsync(batch, c, me.UserId, heir.UserId, Roles.Owner);
         }
     }
 
-    private delegate Task<Outcome<ConversationDto>> AdminWork(DbConnection connection, DbTransaction tx, ConversationRow c, MemberRow me, List<ChatEvent> events);
+    private delegate Task<Outcome<ConversationDto>> AdminWork(EventBatch batch, ConversationRow c, MemberRow me);
 
     /// <summary>Membership (else 404), a group or channel (else 400), an OWNER/ADMIN caller (else 403), then the work.</summary>
-    private async Task<Outcome<ConversationDto>> AsAdminAsync(string callerId, string conversationId, CancellationToken ct, AdminWork work)
-    {
-        var events = new List<ChatEvent>();
-        var result = await Db.TryWriteAsync(async (connection, tx) =>
+    private Task<Outcome<ConversationDto>> AsAdminAsync(string callerId, string conversationId, CancellationToken ct, AdminWork work) =>
+        scope.TryWriteAsync(async batch =>
         {
-            if (await store.GetForMemberAsync(connection, tx, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
+            if (await store.GetForMemberAsync(batch.Connection, batch.Transaction, conversationId, callerId) is not { } found) return Failure.ConversationNotFound;
             var (c, me) = found;
             if (!ConversationTypes.HasRoles(c.Type))
                 return Failure.BadRequest($"Only group and channel conversations can be changed this way; this one is {c.Type}");
             if (!Roles.IsAdmin(me.Role)) return Failure.Forbidden("Only an owner or admin can do this");
-            return await work(connection, tx, c, me, events);
+            return await work(batch, c, me);
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
-    }
 }

@@ -1,8 +1,5 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
-using Parley.Server.Presence;
-using Parley.Server.Users;
 
 namespace Parley.Server.Conversations;
 

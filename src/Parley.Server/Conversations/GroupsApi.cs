@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 
 namespace Parley.Server.Conversations;
 
@@ -19,7 +18,7 @@ public static class GroupsApi
             group.MapGet("/{id}", async (string id, ClaimsPrincipal user, ConversationService service, CancellationToken ct) =>
             {
                 var outcome = await service.GetAsync(user.Id(), id, ct);
-                if (outcome.Ok && outcome.Value!.Type != type) return ApiError.NotFound($"{Title(type)} not found");
+                if (outcome.Ok && outcome.Value!.Type != type) return Failure.NotFound($"{Title(type)} not found").ToResult();
                 return outcome.ToResult(c => Ok.With(c, $"{Title(type)} retrieved successfully"));
             });
             group.MapPut("/{id}/members", (string id, Body<MembersRequest> body, ClaimsPrincipal user, ConversationService service, CancellationToken ct) =>
@@ -40,7 +39,7 @@ public static class GroupsApi
 
         var current = await service.GetAsync(user.Id(), id, ct);
         if (!current.Ok) return current.Error!.ToResult();
-        if (current.Value!.Type != type) return ApiError.NotFound($"{Title(type)} not found");
+        if (current.Value!.Type != type) return Failure.NotFound($"{Title(type)} not found").ToResult();
         var isMember = current.Value.Members.Any(m => m.UserId == ids[0]);
         if (action == "remove" || (action is null && isMember))
             return (await service.RemoveMemberAsync(user.Id(), id, ids[0], ct)).ToResult(c => Ok.With(c, "Member removed successfully"));

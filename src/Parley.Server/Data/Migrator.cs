@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Reflection;
 using Dapper;
 
@@ -56,11 +55,4 @@ public sealed class Migrator(Db db, ILogger<Migrator> logger)
             yield return (version, name, reader.ReadToEnd());
         }
     }
-}
-
-public static class Clock
-{
-    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-    public static DateTimeOffset ToTime(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-    public static DateTimeOffset? ToTime(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 }

@@ -1,7 +1,6 @@
-using System.Data.Common;
 using System.Text.RegularExpressions;
+using Parley.Server.Events;
 using Parley.Server.Notifications;
-using Parley.Server.Realtime;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -29,14 +28,13 @@ public static partial class Mentions
         return keys;
     }
 
-    public static async Task NotifyAsync(DbConnection connection, DbTransaction tx, MessageRow message, string senderName, List<ChatEvent> events)
+    public static async Task NotifyAsync(EventBatch batch, MessageRow message, string senderName)
     {
         var keys = In(message.Content);
         if (keys.Count == 0) return;
         var preview = message.Content!.Length <= 100 ? message.Content : message.Content[..100] + "…";
-        foreach (var userId in await MessageStore.MemberIdsByUsernameAsync(connection, tx, message.ConversationId, keys, message.SenderId))
-            await NotificationService.CreateAsync(connection, tx, userId, NotificationTypes.Mention, $"{senderName} mentioned you: {preview}",
-                message.ConversationId, new { conversationId = message.ConversationId, messageId = message.Id, seq = message.Seq, senderId = message.SenderId },
-                events);
+        foreach (var userId in await MessageStore.MemberIdsByUsernameAsync(batch.Connection, batch.Transaction, message.ConversationId, keys, message.SenderId))
+            await NotificationService.CreateAsync(batch, userId, NotificationTypes.Mention, $"{senderName} mentioned you: {preview}",
+                message.ConversationId, new { conversationId = message.ConversationId, messageId = message.Id, seq = message.Seq, senderId = message.SenderId });
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Users;
 
@@ -118,21 +118,3 @@ public sealed record MessageEvent(string ConversationId, MessageDto Message);
 public sealed record MessageDeletedEvent(string ConversationId, string MessageId, string Id, long Seq, string? DeletedBy, DateTimeOffset? DeletedAt);
 
 public sealed record MessageReadEvent(string ConversationId, string UserId, long LastReadSeq, DateTimeOffset? LastReadAt, string? MessageId);
-
-/// <summary>Writes stored JSON text (validated on the way in) as it is, without parsing it again.</summary>
-public sealed class RawJsonConverter : JsonConverter<string?>
-{
-    public override bool HandleNull => true;
-
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        using var doc = JsonDocument.ParseValue(ref reader);
-        return doc.RootElement.ValueKind == JsonValueKind.Null ? null : doc.RootElement.GetRawText();
-    }
-
-    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options)
-    {
-        if (value is null) writer.WriteNullValue();
-        else writer.WriteRawValue(value, skipInputValidation: true);
-    }
-}

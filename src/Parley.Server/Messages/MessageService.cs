@@ -2,7 +2,8 @@ using System.Data.Common;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
+using Parley.Server.Presence;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -12,8 +13,8 @@ namespace Parley.Server.Messages;
 /// REST endpoints and the WebSocket gateway share it. Each change is one transaction that appends its
 /// events; they are published after commit.
 /// </summary>
-public sealed class MessageService(Db db, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    IEventBus bus, IEnumerable<IMessageSentListener> listeners)
+public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
+    TypingTracker typing, IEnumerable<IMessageSentListener> listeners)
 {
     public const int SeenByLimit = 100;
 
@@ -27,10 +28,10 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var conversationId = target.Value!;
         var m = valid.Value!;
 
-        var events = new List<ChatEvent>();
         var conversationType = "";
-        var sent = await db.TryWriteAsync<MessageDto>(async (connection, tx) =>
+        var sent = await scope.TryWriteAsync<MessageDto>(async batch =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             if (await MessageStore.AccessAsync(connection, tx, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
             conversationType = access.Type;
             if (access.Type == ConversationTypes.Channel && !Roles.IsAdmin(access.MyRole))
@@ -39,7 +40,7 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
                 return Failure.Invalid("replyToId", "replyToId must be a message in this conversation");
             var now = Clock.NowMs();
             if (access.Type == ConversationTypes.Direct && access.DirectMemberCount < 2)
-                await BringBackOtherSideAsync(connection, tx, access, callerId, now, events, ct);
+                await BringBackOtherSideAsync(batch, access, callerId, now, ct);
 
             var row = new MessageRow
             {
@@ -47,16 +48,16 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
                 FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
                 SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
-            var appended = await MessageStore.AppendAsync(connection, tx, row, access.DirectKey, events);
+            var appended = await MessageStore.AppendAsync(batch, row, access.DirectKey);
             if (appended.Ok && m.Type == MessageTypes.Text)
-                await Mentions.NotifyAsync(connection, tx, row, access.MyName ?? access.MyUsername, events);
+                await Mentions.NotifyAsync(batch, row, access.MyName ?? access.MyUsername);
             return appended;
         }, ct);
 
         if (sent.Ok)
         {
-            await bus.PublishAsync(events, ct);
             foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
+            await typing.MessageSentAsync(callerId, conversationId, ct);
             return new SendResult(sent.Value!, true);
         }
         if (sent.Error != MessageStore.Duplicate) return sent.Error!;
@@ -83,15 +84,15 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
     }
 
     /// <summary>The other side of a direct conversation left: add them back so the message reaches them.</summary>
-    private async Task BringBackOtherSideAsync(DbConnection connection, DbTransaction tx, MessageAccess access, string callerId, long now,
-        List<ChatEvent> events, CancellationToken ct)
+    private async Task BringBackOtherSideAsync(EventBatch batch, MessageAccess access, string callerId, long now, CancellationToken ct)
     {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         var otherId = access.DirectKey?.Split(':').FirstOrDefault(id => id != callerId);
         if (otherId is null || await users.GetAsync(otherId, ct) is not { IsDeleted: false }) return;
         var back = await ConversationStore.AddMembersAsync(connection, tx, access.Id, [(otherId, Roles.Member)], now);
         if (back.Count == 0 || await store.GetForMemberAsync(connection, tx, access.Id, otherId) is not { } found) return;
-        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.ConversationNew, null, otherId,
-            new { conversationId = access.Id, conversation = await views.DetailsAsync(connection, tx, found.Conversation, null, ct) }));
+        await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, otherId,
+            new { conversationId = access.Id, conversation = await views.DetailsAsync(connection, tx, found.Conversation, null, ct) });
     }
 
     public async Task<Outcome<MessagePage>> ListAsync(string callerId, ListMessages query, CancellationToken ct)
@@ -137,8 +138,9 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
         var content = request.Body;
         if (string.IsNullOrWhiteSpace(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
         if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
-        return await ChangeAsync(callerId, conversationId, messageId, ct, async (connection, tx, row, access, events) =>
+        return await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be edited");
             if (row.SenderId != callerId) return Failure.Forbidden("Only the sender can edit a message");
             if (row.DeletedAt is not null) return Failure.Conflict("The message was deleted");
@@ -147,15 +149,16 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
             return dto;
         });
     }
 
     /// <summary>Soft delete by the sender, or by an owner/admin of a group or channel. Deleting twice answers the first deletion.</summary>
     public Task<Outcome<MessageDto>> DeleteAsync(string callerId, string? conversationId, string messageId, CancellationToken ct) =>
-        ChangeAsync(callerId, conversationId, messageId, ct, async (connection, tx, row, access, events) =>
+        ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {
+            var (connection, tx) = (batch.Connection, batch.Transaction);
             if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be deleted");
             // In an AI conversation the person may delete the agent's messages too (that stops an answer still streaming).
             var moderator = (ConversationTypes.HasRoles(access.Type) && Roles.IsAdmin(access.MyRole)) || access.Type == ConversationTypes.Ai;
@@ -166,30 +169,10 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
             var now = Clock.NowMs();
             await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageDeleted, row.ConversationId, null,
-                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now))));
+            await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, null,
+                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now)));
             return await ViewAsync(connection, tx, row, access);
         });
-
-    /// <summary>Moves my marker to lastMessageId / seq, or to the newest message when neither is given. Never backwards.</summary>
-    public async Task<Outcome<ReadState>> MarkReadAsync(string callerId, string conversationId, ReadRequest request, CancellationToken ct)
-    {
-        if (request.TargetSeq < 0) return Failure.Invalid("seq", "Must be a seq (a whole number)");
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync<ReadState>(async (connection, tx) =>
-        {
-            if (await MessageStore.AccessAsync(connection, tx, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
-            var seq = Math.Min(request.TargetSeq ?? access.LastSeq, access.LastSeq);
-            if (request.TargetId is { } id)
-            {
-                if (await MessageStore.GetAsync(connection, tx, id) is not { } row || row.ConversationId != access.Id) return Failure.MessageNotFound;
-                seq = row.Seq;
-            }
-            return await MoveMarkerAsync(connection, tx, access, callerId, seq, request.TargetId, events);
-        }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
-    }
 
     // The gateway's frames carry the ids in their data: {messageId, conversationId?, ...}.
     public Task<Outcome<MessageDto>> EditAsync(string callerId, EditMessageRequest request, CancellationToken ct) =>
@@ -198,82 +181,15 @@ public sealed class MessageService(Db db, ConversationService conversations, Con
     public Task<Outcome<MessageDto>> DeleteAsync(string callerId, DeleteMessageRequest request, CancellationToken ct) =>
         request.MessageId is { Length: > 0 } id ? DeleteAsync(callerId, request.ConversationId, id, ct) : MissingMessageId<MessageDto>();
 
-    public async Task<Outcome<ReadState>> MarkReadAsync(string callerId, ReadRequest request, CancellationToken ct)
-    {
-        if (request.ConversationId is { Length: > 0 } conversationId) return await MarkReadAsync(callerId, conversationId, request, ct);
-        if (request.TargetId is null) return Failure.Invalid("conversationId", "Send conversationId, or the messageId read up to");
-        await using var connection = await db.OpenAsync(ct);
-        var row = await MessageStore.GetAsync(connection, null, request.TargetId);
-        if (row is null) return Failure.MessageNotFound;
-        var state = await MarkReadAsync(callerId, row.ConversationId, request, ct);
-        return state.Error == Failure.ConversationNotFound ? Failure.MessageNotFound : state;
-    }
-
-    private static Task<Outcome<T>> MissingMessageId<T>() => Task.FromResult<Outcome<T>>(Failure.Invalid("messageId", "messageId is required"));
-
-    /// <summary>Marks one message (and all before it) read; answers with who has seen it.</summary>
-    public async Task<Outcome<MessageReadDto>> MarkMessageReadAsync(string callerId, string? conversationId, string messageId, CancellationToken ct)
-    {
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync<MessageReadDto>(async (connection, tx) =>
-        {
-            var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
-            if (!found.Ok) return found.Error!;
-            var (row, access) = found.Value;
-            var state = await MoveMarkerAsync(connection, tx, access, callerId, row.Seq, row.Id, events);
-            var dto = await WithSeenByAsync(connection, tx, row, access);
-            return new MessageReadDto(row.Id, row.ConversationId, row.Seq, dto.Read, dto.SeenBy!, state.LastReadSeq, state.LastReadAt, state.ModifiedCount);
-        }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
-    }
-
-    /// <summary>My unread messages: in one conversation, or in all with a per-conversation breakdown.</summary>
-    public async Task<Outcome<UnreadSummary>> UnreadAsync(string callerId, string? conversationId, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        if (conversationId is null)
-        {
-            var counts = await MessageStore.UnreadByConversationAsync(connection, callerId);
-            return new UnreadSummary(counts.Sum(c => c.UnreadCount), counts);
-        }
-        if (await MessageStore.AccessAsync(connection, null, conversationId, callerId) is not { } access) return Failure.ConversationNotFound;
-        return new UnreadSummary(await MessageStore.CountUnreadAsync(connection, null, access.Id, callerId, access.MyLastReadSeq, access.LastSeq));
-    }
-
-    private static async Task<ReadState> MoveMarkerAsync(DbConnection connection, DbTransaction tx, MessageAccess access, string callerId, long seq,
-        string? messageId, List<ChatEvent> events)
-    {
-        var now = Clock.NowMs();
-        var before = access.MyLastReadSeq;
-        var moved = seq > before && await MessageStore.MoveMarkerAsync(connection, tx, access.Id, callerId, seq, now);
-        var marker = moved ? seq : before;
-        var lastReadAt = moved ? Clock.ToTime(now) : Clock.ToTime(access.MyLastReadAt);
-        var modified = moved ? await MessageStore.CountUnreadAsync(connection, tx, access.Id, callerId, before, seq) : 0;
-        var unread = await MessageStore.CountUnreadAsync(connection, tx, access.Id, callerId, marker, access.LastSeq);
-        if (moved)
-        {
-            messageId ??= await MessageStore.IdAtSeqAsync(connection, tx, access.Id, seq);
-            events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageRead, access.Id, null,
-                new MessageReadEvent(access.Id, callerId, seq, lastReadAt, messageId)));
-        }
-        return new ReadState(access.Id, callerId, messageId, marker, lastReadAt, moved, modified, unread);
-    }
-
-    private delegate Task<Outcome<MessageDto>> MessageChange(DbConnection connection, DbTransaction tx, MessageRow row, MessageAccess access, List<ChatEvent> events);
+    private delegate Task<Outcome<MessageDto>> MessageChange(EventBatch batch, MessageRow row, MessageAccess access);
 
     /// <summary>Finds the message for a member (else 404), runs the change in one transaction, publishes after commit.</summary>
-    private async Task<Outcome<MessageDto>> ChangeAsync(string callerId, string? conversationId, string messageId, CancellationToken ct, MessageChange change)
-    {
-        var events = new List<ChatEvent>();
-        var result = await db.TryWriteAsync(async (connection, tx) =>
+    private Task<Outcome<MessageDto>> ChangeAsync(string callerId, string? conversationId, string messageId, CancellationToken ct, MessageChange change) =>
+        scope.TryWriteAsync(async batch =>
         {
-            var found = await FindAsync(connection, tx, callerId, conversationId, messageId);
-            return found.Ok ? await change(connection, tx, found.Value.Row, found.Value.Access, events) : found.Error!;
+            var found = await FindAsync(batch.Connection, batch.Transaction, callerId, conversationId, messageId);
+            return found.Ok ? await change(batch, found.Value.Row, found.Value.Access) : found.Error!;
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
-    }
 
     /// <summary>The message and the caller's access to its conversation; 404 for unknown ids and conversations the caller is not in.</summary>
     private static async Task<Outcome<(MessageRow Row, MessageAccess Access)>> FindAsync(DbConnection connection, DbTransaction? tx, string callerId,

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Messages;
 
@@ -185,15 +185,15 @@ public static class MessageStore
     /// as read by its sender, append message:new. Fails with <see cref="Duplicate"/> (the caller rolls back)
     /// when the clientMessageId was used before.
     /// </summary>
-    public static async Task<Outcome<MessageDto>> AppendAsync(DbConnection connection, DbTransaction tx, MessageRow row, string? directKey,
-        List<ChatEvent> events)
+    public static async Task<Outcome<MessageDto>> AppendAsync(EventBatch batch, MessageRow row, string? directKey)
     {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         if (await AllocateSeqAsync(connection, tx, row.ConversationId, row.CreatedAt) is not { } seq) return Failure.ConversationNotFound;
         row.Seq = seq;
         if (!await InsertAsync(connection, tx, row)) return Duplicate;
         await MoveMarkerAsync(connection, tx, row.ConversationId, row.SenderId, seq, row.CreatedAt);
         var dto = MessageDto.From(row, directKey, read: false);
-        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto)));
+        await batch.AppendAsync(MessageEventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
         return dto;
     }
 }

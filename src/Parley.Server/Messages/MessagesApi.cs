@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 
 namespace Parley.Server.Messages;
 

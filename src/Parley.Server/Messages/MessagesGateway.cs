@@ -1,6 +1,4 @@
 using Parley.Server.Api;
-using Parley.Server.Presence;
-using Parley.Server.Realtime;
 
 namespace Parley.Server.Messages;
 
@@ -13,15 +11,21 @@ public sealed record MessagesGetRequest(string? ConversationId, int? Page, int? 
 /// </summary>
 public static class MessagesGateway
 {
+    public const string MessageSend = "message:send";
+    public const string MessageEdit = "message:edit";
+    public const string MessageDelete = "message:delete";
+    public const string MessageRead = "message:read";
+    public const string MessagesGet = "messages:get";
+
     public static IServiceCollection AddMessageRequests(this IServiceCollection services) => services
-        .AddGatewayRequest(RequestTypes.MessageSend, Bound<SendMessageRequest>(SendAsync))
-        .AddGatewayRequest(RequestTypes.MessageEdit, Bound<EditMessageRequest>(async (call, r, ct) =>
+        .AddGatewayRequest(MessageSend, Bound<SendMessageRequest>(SendAsync))
+        .AddGatewayRequest(MessageEdit, Bound<EditMessageRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().EditAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(RequestTypes.MessageDelete, Bound<DeleteMessageRequest>(async (call, r, ct) =>
+        .AddGatewayRequest(MessageDelete, Bound<DeleteMessageRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().DeleteAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(RequestTypes.MessageRead, Bound<ReadRequest>(async (call, r, ct) =>
+        .AddGatewayRequest(MessageRead, Bound<ReadRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().MarkReadAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(RequestTypes.MessagesGet, Bound<MessagesGetRequest>(GetAsync));
+        .AddGatewayRequest(MessagesGet, Bound<MessagesGetRequest>(GetAsync));
 
     /// <summary>Reads the request's data as <typeparamref name="T"/> (a 400 naming the field when it can't) before the handler runs.</summary>
     private static GatewayHandler Bound<T>(Func<GatewayCall, T, CancellationToken, Task<Outcome<object?>>> handler) where T : class =>
@@ -30,8 +34,6 @@ public static class MessagesGateway
     private static async Task<Outcome<object?>> SendAsync(GatewayCall call, SendMessageRequest request, CancellationToken ct)
     {
         var sent = await call.Get<MessageService>().SendAsync(call.UserId, request, ct);
-        // Sending ends "typing…" for the sender, as every chat client expects.
-        if (sent.Ok) await call.Get<TypingTracker>().StopAsync(call.UserId, sent.Value!.Message.ConversationId, ct);
         return sent.Ok ? sent.Value!.Message : sent.Error!;
     }
 

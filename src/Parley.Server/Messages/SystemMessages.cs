@@ -1,10 +1,9 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -22,33 +21,29 @@ public static class SystemMessages
     public const string RoleChanged = "role_changed";
     public const string OwnerChanged = "owner_changed";
 
-    public static Task MembersAddedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId,
-        IReadOnlyList<MemberRow> added, List<ChatEvent> events) =>
+    public static Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added) =>
         // Members added with the conversation itself (joined the moment it was created) are its creation, not a change.
         added.Count == 0 || added.All(m => m.JoinedAt == c.CreatedAt) ? Task.CompletedTask
-            : AppendAsync(connection, tx, c, actorId, Added, added.Select(m => m.UserId).ToList(), null, events);
+            : AppendAsync(batch, c, actorId, Added, added.Select(m => m.UserId).ToList(), null);
 
-    public static Task MemberRemovedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId,
-        string reason, List<ChatEvent> events) =>
-        AppendAsync(connection, tx, c, actorId, reason == "left" || actorId == userId ? Left : Removed, [userId], null, events);
+    public static Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason) =>
+        AppendAsync(batch, c, actorId, reason == "left" || actorId == userId ? Left : Removed, [userId], null);
 
     /// <summary>An owner handing over steps down to ADMIN first; that half of the hand-over is not announced on its own.</summary>
-    public static Task RoleChangedAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string userId, string role,
-        List<ChatEvent> events) =>
-        role == Roles.Owner ? AppendAsync(connection, tx, c, actorId, OwnerChanged, [userId], role, events)
+    public static Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role) =>
+        role == Roles.Owner ? AppendAsync(batch, c, actorId, OwnerChanged, [userId], role)
         : userId == actorId ? Task.CompletedTask
-        : AppendAsync(connection, tx, c, actorId, RoleChanged, [userId], role, events);
+        : AppendAsync(batch, c, actorId, RoleChanged, [userId], role);
 
-    private static async Task AppendAsync(DbConnection connection, DbTransaction tx, ConversationRow c, string actorId, string kind,
-        IReadOnlyList<string> userIds, string? role, List<ChatEvent> events)
+    private static async Task AppendAsync(EventBatch batch, ConversationRow c, string actorId, string kind, IReadOnlyList<string> userIds, string? role)
     {
         if (!ConversationTypes.HasRoles(c.Type)) return;
         var args = new DynamicParameters();
-        var people = (await connection.QueryAsync<MessageRow>(
+        var people = (await batch.Connection.QueryAsync<MessageRow>(
             $"""
             SELECT id AS sender_id, username AS sender_username, name AS sender_name, profile_picture AS sender_picture, deleted_at AS sender_deleted_at
             FROM users WHERE id IN {MessageStore.InList("u", userIds.Append(actorId).Distinct(), args)}
-            """, args, tx)).ToDictionary(p => p.SenderId);
+            """, args, batch.Transaction)).ToDictionary(p => p.SenderId);
         string Name(string id) => people.TryGetValue(id, out var p) ? MessageSender.Of(p).Name : UserDto.DeletedName;
 
         var now = Clock.NowMs();
@@ -59,7 +54,7 @@ public static class SystemMessages
         row.CreatedAt = now;
         row.Content = Describe(kind, Name(actorId), userIds.Select(Name).ToList(), role);
         row.Payload = JsonSerializer.Serialize(new { @event = kind, userId = userIds[0], userIds, actorId, role }, JsonSetup.Default);
-        var appended = await MessageStore.AppendAsync(connection, tx, row, null, events);
+        var appended = await MessageStore.AppendAsync(batch, row, null);
         if (appended.Ok) (c.LastSeq, c.LastMessageAt) = (appended.Value!.Seq, now);
     }
 
@@ -78,4 +73,17 @@ public static class SystemMessages
         <= 3 => string.Join(", ", names[..^1]) + " and " + names[^1],
         _ => $"{names[0]}, {names[1]} and {names.Count - 2} others",
     };
+}
+
+/// <summary>Posts the system message of each membership change (see <see cref="SystemMessages"/>).</summary>
+public sealed class MembershipSystemMessages : IMembershipObserver
+{
+    public Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added) =>
+        SystemMessages.MembersAddedAsync(batch, c, actorId, added);
+
+    public Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason) =>
+        SystemMessages.MemberRemovedAsync(batch, c, actorId, userId, reason);
+
+    public Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role) =>
+        SystemMessages.RoleChangedAsync(batch, c, actorId, userId, role);
 }

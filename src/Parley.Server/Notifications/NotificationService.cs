@@ -1,8 +1,7 @@
-using System.Data.Common;
 using System.Text.Json;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Notifications;
 
@@ -26,8 +25,8 @@ public static class NotificationTypes
 /// <summary>Creates notifications inside a transaction and appends their live notification:new event.</summary>
 public static class NotificationService
 {
-    public static async Task<NotificationDto> CreateAsync(DbConnection connection, DbTransaction tx, string userId, string type,
-        string message, string? conversationId, object? data, List<ChatEvent> events, string? senderId = null)
+    public static async Task<NotificationDto> CreateAsync(EventBatch batch, string userId, string type,
+        string message, string? conversationId, object? data, string? senderId = null)
     {
         var row = new NotificationRow
         {
@@ -35,24 +34,19 @@ public static class NotificationService
             Data = data is null ? null : JsonSerializer.Serialize(data, JsonSetup.Default), ConversationId = conversationId,
             CreatedAt = Clock.NowMs(),
         };
-        await NotificationStore.InsertAsync(connection, tx, row);
+        await NotificationStore.InsertAsync(batch.Connection, batch.Transaction, row);
         var dto = row.ToDto();
-        events.Add(await EventLog.AppendAsync(connection, tx, EventTypes.NotificationNew, null, userId,
-            new { conversationId, notification = dto }));
+        await batch.AppendAsync(NotificationEventTypes.NotificationNew, null, userId,
+            new { conversationId, notification = dto });
         return dto;
     }
 
     /// <summary>A user's notification to themselves or to someone they share a conversation with; anyone else is "not found".</summary>
-    public static async Task<Outcome<NotificationDto>> SendAsync(NotificationStore store, IEventBus bus, string senderId, SendNotification send,
-        CancellationToken ct)
-    {
-        var events = new List<ChatEvent>();
-        var result = await store.Db.TryWriteAsync<NotificationDto>(async (connection, tx) =>
+    public static async Task<Outcome<NotificationDto>> SendAsync(EventScope scope, string senderId, SendNotification send,
+        CancellationToken ct) =>
+        await scope.TryWriteAsync<NotificationDto>(async batch =>
         {
-            if (!await NotificationStore.CanNotifyAsync(connection, tx, senderId, send.UserId)) return Failure.UserNotFound;
-            return await CreateAsync(connection, tx, send.UserId, send.Type, send.Message, null, send.Data, events, senderId);
+            if (!await NotificationStore.CanNotifyAsync(batch.Connection, batch.Transaction, senderId, send.UserId)) return Failure.UserNotFound;
+            return await CreateAsync(batch, send.UserId, send.Type, send.Message, null, send.Data, senderId);
         }, ct);
-        if (result.Ok) await bus.PublishAsync(events, ct);
-        return result;
-    }
 }

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Notifications;
 
@@ -19,13 +18,13 @@ public static class NotificationsApi
         return api;
     }
 
-    private static async Task<IResult> Send(Body<SendNotificationRequest> body, ClaimsPrincipal user, NotificationStore store, IEventBus bus,
+    private static async Task<IResult> Send(Body<SendNotificationRequest> body, ClaimsPrincipal user, EventScope scope,
         CancellationToken ct)
     {
         var me = user.Id();
         var send = body.Value.Validate(me);
         if (!send.Ok) return send.Error!.ToResult();
-        var outcome = await NotificationService.SendAsync(store, bus, me, send.Value!, ct);
+        var outcome = await NotificationService.SendAsync(scope, me, send.Value!, ct);
         return outcome.ToResult(n => Ok.Created(n, "Notification sent successfully"));
     }
 
@@ -46,7 +45,7 @@ public static class NotificationsApi
     private static async Task<IResult> Read(string id, ClaimsPrincipal user, NotificationStore store, CancellationToken ct) =>
         await store.MarkReadAsync(user.Id(), id, ct) is { } row
             ? Ok.With(row.ToDto(), "Notification marked as read")
-            : ApiError.NotFound("Notification not found");
+            : Failure.NotFound("Notification not found").ToResult();
 
     private static async Task<IResult> ReadAll(ClaimsPrincipal user, NotificationStore store, CancellationToken ct) =>
         Ok.With(new { modifiedCount = await store.MarkAllReadAsync(user.Id(), ct) }, "All notifications marked as read");

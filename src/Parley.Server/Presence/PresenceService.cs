@@ -1,7 +1,7 @@
 using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 using Parley.Server.Users;
 
 namespace Parley.Server.Presence;
@@ -88,7 +88,7 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
         var data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new PresencePayload(null, user.Id, PresenceTracker.StatusOf(user, Others, online), Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
         var now = Clock.NowMs();
-        await bus.PublishAsync([.. audience.Select(id => new ChatEvent(0, EventTypes.Presence, null, id, now, data))], ct);
+        await bus.PublishAsync([.. audience.Select(id => new ChatEvent(0, PresenceEventTypes.Presence, null, id, now, data))], ct);
     }
 
     [LoggerMessage(LogLevel.Error, "Marking user {UserId} offline failed")]

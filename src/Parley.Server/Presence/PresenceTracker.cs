@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 using Parley.Server.Users;
 using StackExchange.Redis;
 

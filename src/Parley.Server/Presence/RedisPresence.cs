@@ -1,4 +1,4 @@
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 using StackExchange.Redis;
 
 namespace Parley.Server.Presence;

@@ -1,19 +1,21 @@
 using System.Text.Json;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Presence;
 
 /// <summary>
 /// Ends typing that nobody ends, on every node: a typing start carries its lifetime, and each node that delivers
 /// one delivers the stop to its own sockets when no refresh or stop follows in time. So typing ends after
-/// <see cref="GatewayOptions.TypingTimeout"/> everywhere, also when the node that started it was killed and
+/// <see cref="TypingOptions.TypingTimeout"/> everywhere, also when the node that started it was killed and
 /// sends nothing more. Fan-out shows this every typing event before it delivers it; the stop this sends goes
 /// to this node's sockets only.
 /// </summary>
-public sealed partial class TypingExpiry(TimeProvider time, ILogger<TypingExpiry> logger) : IDisposable
+public sealed partial class TypingExpiry(TimeProvider time, ILogger<TypingExpiry> logger) : IEphemeralExpiry, IDisposable
 {
+    public string EventType => PresenceEventTypes.Typing;
+
     private readonly Dictionary<(string ConversationId, string UserId), ITimer> _timers = [];
     // Held while a stop is delivered, so a start arriving meanwhile is delivered after that stop, not before it.
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -48,7 +50,7 @@ public sealed partial class TypingExpiry(TimeProvider time, ILogger<TypingExpiry
             _timers.Remove(key);
             timer.Dispose();
             var data = JsonSerializer.SerializeToUtf8Bytes(new TypingPayload(key.ConversationId, key.UserId, false), JsonSetup.Default);
-            await deliverHere(new ChatEvent(0, EventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = key.UserId });
+            await deliverHere(new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = key.UserId });
         }
         catch (Exception e)
         {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Data;
-using Parley.Server.Realtime;
+using Parley.Server.Events;
 
 namespace Parley.Server.Presence;
 
@@ -12,11 +12,11 @@ public sealed record TypingPayload(string ConversationId, string UserId, bool Is
 
 /// <summary>
 /// Who is typing where, from this node's sockets. Ephemeral: published on the bus (never stored) to the
-/// conversation's other members. A start carries <see cref="GatewayOptions.TypingTimeout"/> as its lifetime:
+/// conversation's other members. A start carries <see cref="TypingOptions.TypingTimeout"/> as its lifetime:
 /// when it is not refreshed in time, every node ends it for its own sockets (<see cref="TypingExpiry"/>), so
 /// it ends also when this node is gone. A stop request, and the socket that started it closing, end it here.
 /// </summary>
-public sealed partial class TypingTracker(MembershipCache members, IEventBus bus, IOptions<GatewayOptions> options, TimeProvider time,
+public sealed partial class TypingTracker(IConversationMembers members, IEventBus bus, IOptions<TypingOptions> options, TimeProvider time,
     ILogger<TypingTracker> logger)
 {
     private sealed record Typing(ITimer Timer, string ConnectionId);
@@ -46,6 +46,10 @@ public sealed partial class TypingTracker(MembershipCache members, IEventBus bus
         return Forget(key, _ => true) ? await PublishAsync(key, false, ct) : new TypingPayload(key.Item1, userId, false);
     }
 
+    /// <summary>Sending ends "typing…" for the sender, as every chat client expects (REST and gateway sends alike); membership is checked by the send.</summary>
+    public Task MessageSentAsync(string userId, string conversationId, CancellationToken ct) =>
+        Forget((conversationId, userId), _ => true) ? PublishAsync((conversationId, userId), false, ct) : Task.CompletedTask;
+
     /// <summary>Stops whatever the closed socket was typing.</summary>
     public async Task DisconnectedAsync(string connectionId)
     {
@@ -74,14 +78,14 @@ public sealed partial class TypingTracker(MembershipCache members, IEventBus bus
     private async Task<Failure?> CheckAsync(string userId, string? conversationId, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(conversationId)) return Failure.Invalid("conversationId", "conversationId is required");
-        return (await members.GetAsync(conversationId, ct)).Contains(userId) ? null : Failure.ConversationNotFound;
+        return await members.IsMemberAsync(conversationId, userId, ct) ? null : Failure.ConversationNotFound;
     }
 
     private async Task<TypingPayload> PublishAsync((string ConversationId, string UserId) key, bool isTyping, CancellationToken ct)
     {
         var payload = new TypingPayload(key.ConversationId, key.UserId, isTyping);
         var data = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSetup.Default);
-        await bus.PublishAsync([new ChatEvent(0, EventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data)
+        await bus.PublishAsync([new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data)
         {
             ExceptUserId = key.UserId,
             Lifetime = isTyping ? options.Value.TypingTimeout : null,

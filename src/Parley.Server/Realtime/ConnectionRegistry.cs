@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
 /// <summary>This node's live sockets by user (several per user: one per device).</summary>
-public sealed class ConnectionRegistry
+public sealed class ConnectionRegistry : ISocketDirectory
 {
     private readonly ConcurrentDictionary<string, ImmutableArray<IRealtimeConnection>> _byUser = new(StringComparer.Ordinal);
 

@@ -1,3 +1,5 @@
+using Parley.Server.Events;
+
 namespace Parley.Server.Realtime;
 
 /// <summary>

@@ -1,4 +1,6 @@
-using Parley.Server.Presence;
+using Parley.Server.Auth;
+using Parley.Server.Conversations;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -6,10 +8,10 @@ namespace Parley.Server.Realtime;
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
 /// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
 /// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
-/// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket; typing is shown to
-/// <see cref="TypingExpiry"/> first, which ends it here if nobody else does.
+/// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
+/// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
-public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, TypingExpiry typing, ILogger<FanOut> logger)
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, ILogger<FanOut> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -22,8 +24,13 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
 
     public async ValueTask DeliverAsync(ChatEvent e)
     {
-        if (e.IsInternal) return;
-        if (e.Type == EventTypes.Typing) await typing.ObserveAsync(e, DeliverHereAsync);
+        if (e.IsInternal)
+        {
+            if (e.Type == AuthEventTypes.StampChanged && e.UserId is { } revoked)
+                foreach (var connection in registry.Of(revoked)) connection.Close(Gateway.Unauthorized, Revocations.Reason);
+            return;
+        }
+        if (e.Type == expiry.EventType) await expiry.ObserveAsync(e, DeliverHereAsync);
         await DeliverHereAsync(e);
     }
 
@@ -31,7 +38,7 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
     {
         var changed = MembershipCache.ChangedConversation(e);
         // A deletion still reaches the members it is about; every other membership change is read fresh first.
-        if (changed is not null && e.Type != EventTypes.ConversationDeleted) members.Invalidate(changed);
+        if (changed is not null && e.Type != ConversationEventTypes.ConversationDeleted) members.Invalidate(changed);
         try
         {
             EventDelivery? delivery = null;
@@ -49,7 +56,7 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         }
         finally
         {
-            if (changed is not null && e.Type == EventTypes.ConversationDeleted) members.Invalidate(changed);
+            if (changed is not null && e.Type == ConversationEventTypes.ConversationDeleted) members.Invalidate(changed);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Parley.Server.Api;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -76,13 +76,3 @@ public static class Frames
 }
 
 public sealed record GatewayProblem(string Code, string Message);
-
-/// <summary>Writes stored event payloads (already JSON) as they are.</summary>
-public sealed class RawJsonConverter : JsonConverter<ReadOnlyMemory<byte>>
-{
-    public override ReadOnlyMemory<byte> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        JsonDocument.ParseValue(ref reader).RootElement.GetRawText() is var text ? System.Text.Encoding.UTF8.GetBytes(text) : default;
-
-    public override void Write(Utf8JsonWriter writer, ReadOnlyMemory<byte> value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(value.Span, skipInputValidation: true);
-}

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Auth;
-using Parley.Server.Presence;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -14,7 +14,7 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// Accepts a socket: authenticates it (bearer header, ?access_token=, or a first auth frame), registers it,
 /// marks the user online and runs it until it closes.
 /// </summary>
-public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, PresenceService presence, TypingTracker typing,
+public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, IConnectionObserver presence,
     EventReplay replay, TokenCheck tokens, SocketSlots slots, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
     ILogger<Gateway> logger)
 {
@@ -37,7 +37,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             if (!user.Ok) return Challenge(http, user.Error!);
             userId = user.Value;
             if (pathUserId is not null && pathUserId != userId) return NotYourSocket.ToResult();
-            if (!http.WebSockets.IsWebSocketRequest) return ApiError.BadRequest("Expected a WebSocket upgrade request");
+            if (!http.WebSockets.IsWebSocketRequest) return Failure.BadRequest("Expected a WebSocket upgrade request").ToResult();
         }
         if (!slots.TryTake()) return SocketSlots.Full.ToResult();
         try
@@ -71,14 +71,13 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
         if (lifetime.ApplicationStopping.IsCancellationRequested) connection.Close(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown);
         try
         {
-            await presence.ConnectedAsync(userId);
+            await presence.ConnectedAsync(userId, connection.Id);
             await connection.RunAsync();
         }
         finally
         {
             registry.Remove(connection);
-            await typing.DisconnectedAsync(connection.Id);
-            presence.Disconnected(userId);
+            await presence.DisconnectedAsync(userId, connection.Id);
         }
     }
 
@@ -141,7 +140,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             var reader = new Utf8JsonReader(frame);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.ValueEquals(RequestTypes.Auth)
+            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("type", out var type) && type.ValueEquals(BuiltInRequests.Auth)
                 && root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
                 && data.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
         }

@@ -1,6 +1,6 @@
 namespace Parley.Server.Realtime;
 
-/// <summary>The WebSocket gateway's limits ("Gateway" section); the defaults are DESIGN.md's.</summary>
+/// <summary>The WebSocket gateway's limits ("Gateway" section; the event log and typing read theirs from it too); the defaults are DESIGN.md's.</summary>
 public sealed class GatewayOptions
 {
     /// <summary>Frames waiting for one socket; a client that falls further behind is closed with 1013.</summary>
@@ -14,9 +14,6 @@ public sealed class GatewayOptions
     public int MaxFrameBytes { get; set; } = 64 * 1024;
     /// <summary>Oversized or malformed frames tolerated before the socket is closed with 1008.</summary>
     public int MaxInvalidFrames { get; set; } = 5;
-    public TimeSpan TypingTimeout { get; set; } = TimeSpan.FromSeconds(6);
-    public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(7);
-    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
     /// <summary>Most events one resume or sync call returns; hasMore says when to ask again.</summary>
     public int ResumeBatch { get; set; } = 500;
 }

@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using Parley.Server.Api;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -7,10 +9,8 @@ namespace Parley.Server.Realtime;
 /// WebSocket (<see cref="GatewayConnection"/>) or a Socket.IO socket. Fan-out, resume, revocation and shutdown
 /// only ever talk to this.
 /// </summary>
-public interface IRealtimeConnection
+public interface IRealtimeConnection : IGatewaySocket
 {
-    string Id { get; }
-    string UserId { get; }
     bool IsClosing { get; }
 
     /// <summary>Queues one fanned-out event without waiting, in the connection's own wire form (built once per form).</summary>

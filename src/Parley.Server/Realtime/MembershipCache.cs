@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Dapper;
+using Parley.Server.Conversations;
 using Parley.Server.Data;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -9,7 +11,7 @@ namespace Parley.Server.Realtime;
 /// Who belongs to each conversation, kept in memory so fan-out does not query per event. Membership events
 /// (which every node sees on the bus) invalidate their conversation before they are delivered.
 /// </summary>
-public sealed class MembershipCache(Db db)
+public sealed class MembershipCache(Db db) : IConversationMembers
 {
     private const int MaxConversations = 100_000;
 
@@ -39,6 +41,9 @@ public sealed class MembershipCache(Db db)
         return members;
     }
 
+    public async ValueTask<bool> IsMemberAsync(string conversationId, string userId, CancellationToken ct = default) =>
+        (await GetAsync(conversationId, ct)).Contains(userId);
+
     public void Invalidate(string conversationId)
     {
         Interlocked.Increment(ref _epoch);
@@ -48,7 +53,7 @@ public sealed class MembershipCache(Db db)
     /// <summary>Events that change who is in a conversation; the id is in the payload for personal copies.</summary>
     public static string? ChangedConversation(ChatEvent e)
     {
-        if (e.Type is not (EventTypes.MemberAdded or EventTypes.MemberRemoved or EventTypes.ConversationNew or EventTypes.ConversationDeleted))
+        if (e.Type is not (ConversationEventTypes.MemberAdded or ConversationEventTypes.MemberRemoved or ConversationEventTypes.ConversationNew or ConversationEventTypes.ConversationDeleted))
             return null;
         if (e.ConversationId is not null) return e.ConversationId;
         var reader = new Utf8JsonReader(e.Data.Span);

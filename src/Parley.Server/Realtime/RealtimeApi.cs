@@ -2,8 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Auth;
-using Parley.Server.Conversations;
+using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
 
@@ -17,8 +16,6 @@ public sealed record SyncPage(IReadOnlyList<SyncEvent> Events, long Cursor, bool
     public static SyncPage From(ReplayPage page) =>
         new([.. page.Events.Select(e => new SyncEvent(e.Type, e.Cursor, e.Data))], page.Cursor, page.HasMore, page.Gap, page.Gap ? GapMessage : null);
 }
-
-public sealed record ConnectInfo(string ConversationId, string Url, bool Connected, string Status);
 
 public static class RealtimeApi
 {
@@ -37,7 +34,6 @@ public static class RealtimeApi
     public static RouteGroupBuilder MapRealtime(this RouteGroupBuilder api)
     {
         api.MapGet("/sync", Sync).WithTags("Realtime");
-        api.MapPost("/conversations/{id}/connect", Connect).WithTags("Conversations");
         return api;
     }
 
@@ -58,17 +54,5 @@ public static class RealtimeApi
         var ok = long.TryParse(raw, out var value) && value >= min && value <= max;
         v.Check(ok, field, $"Must be a whole number from {min} to {max}");
         return ok ? value : fallback;
-    }
-
-    private static async Task<IResult> Connect(string id, HttpContext http, ClaimsPrincipal user, ConversationStore store, ConnectionRegistry registry,
-        CancellationToken ct)
-    {
-        var me = user.Id();
-        if (await store.GetForMemberAsync(id, me, ct) is null) return Failure.ConversationNotFound.ToResult();
-        var request = http.Request;
-        var url = $"{(request.IsHttps ? "wss" : "ws")}://{request.Host}{request.PathBase}/ws";
-        var connected = registry.IsConnected(me);
-        return Ok.With(new ConnectInfo(id, url, connected, connected ? "WebSocket connected" : "not connected"),
-            connected ? "WebSocket connected" : "Connect a WebSocket to url to receive this conversation live");
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Parley.Server.Events;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.SocketIo;

@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Presence;
+using Parley.Server.Events;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.SocketIo;
@@ -16,7 +16,7 @@ namespace Parley.Server.SocketIo;
 /// stored event is its cursor; a client that reconnects with its last one gets what it missed (<see cref="ConnectAsync"/>).
 /// </summary>
 public sealed partial class ParleySocket(EngineSession session, string userId, ISocketProfile profile, ConnectionRegistry registry,
-    GatewayDispatcher dispatcher, EventReplay replay, PresenceService presence, TypingTracker typing, IOptions<GatewayOptions> gateway,
+    GatewayDispatcher dispatcher, EventReplay replay, IConnectionObserver observer, IOptions<GatewayOptions> gateway,
     IOptions<SocketIoOptions> options) : ISocketNamespace, IRealtimeConnection
 {
     private const string Root = NamespaceConnector.Root;
@@ -32,7 +32,7 @@ public sealed partial class ParleySocket(EngineSession session, string userId, I
     {
         BeginReplay();
         registry.Add(this);
-        await presence.ConnectedAsync(userId);
+        await observer.ConnectedAsync(userId, Id);
         var (pid, offset) = RecoveryOf(auth);
         var missed = offset is { } since ? await MissedSinceAsync(since) : null;
         var cursor = missed is not null ? missed.Value.Cursor : await replay.HeadAsync();
@@ -116,12 +116,6 @@ public sealed partial class ParleySocket(EngineSession session, string userId, I
             _left = true;
         }
         registry.Remove(this);
-        _ = LeftAsync();
-    }
-
-    private async Task LeftAsync()
-    {
-        await typing.DisconnectedAsync(Id);
-        presence.Disconnected(userId);
+        _ = observer.DisconnectedAsync(userId, Id);
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Parley.Server.Api;
 using Parley.Server.Conversations;
-using Parley.Server.Realtime;
+using Parley.Server.Messages;
 
 namespace Parley.Server.SocketIo;
 
@@ -19,10 +19,10 @@ public static class SeedEvents
 {
     private static readonly Dictionary<string, (string Type, GatewayHandler? Handler)> Aliases = new(StringComparer.Ordinal)
     {
-        ["sendMessage"] = (RequestTypes.MessageSend, null),
-        ["getMessages"] = (RequestTypes.MessagesGet, null),
-        ["markMessagesRead"] = (RequestTypes.MessageRead, null),
-        ["createGroup"] = (RequestTypes.ConversationCreate, CreateGroupAsync),
+        ["sendMessage"] = (MessagesGateway.MessageSend, null),
+        ["getMessages"] = (MessagesGateway.MessagesGet, null),
+        ["markMessagesRead"] = (MessagesGateway.MessageRead, null),
+        ["createGroup"] = (ConversationsGateway.ConversationCreate, CreateGroupAsync),
         ["joinGroup"] = ("joinGroup", JoinGroupAsync),
     };
 

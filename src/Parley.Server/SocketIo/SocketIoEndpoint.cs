@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Parley.Server.Auth;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.SocketIo;

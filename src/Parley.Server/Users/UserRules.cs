@@ -17,7 +17,7 @@ public static partial class UserRules
 
     /// <summary>Usernames people cannot take: the assistant agent's, and the one deleted accounts show.</summary>
     public static bool IsReserved(string username) =>
-        UserStore.Key(username) is Agents.AgentDirectory.AssistantUsername or "deleted";
+        UserStore.Key(username) is AgentDirectory.AssistantUsername or "deleted";
 
     public static void Email(Validator v, string? email)
     {

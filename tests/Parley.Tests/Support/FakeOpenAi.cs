@@ -111,8 +111,11 @@ public sealed class FakeOpenAi : IAsyncDisposable
             }
             await SendAsync(http, Chunk(new { }, "stop"), abort);
             if (answer.TotalTokens is { } total)
-                await SendAsync(http, new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
-                    usage = new { prompt_tokens = total / 2, completion_tokens = total - total / 2, total_tokens = total } }, abort);
+                await SendAsync(http, new
+                {
+                    id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_700_000_000, model = "fake", choices = Array.Empty<object>(),
+                    usage = new { prompt_tokens = total / 2, completion_tokens = total - total / 2, total_tokens = total }
+                }, abort);
             await http.Response.WriteAsync("data: [DONE]\n\n", abort);
             await http.Response.Body.FlushAsync(abort);
         }

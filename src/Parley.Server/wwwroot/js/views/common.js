@@ -58,3 +58,12 @@ export function roleLabel(role) {
 export function kindLabel(type) {
   return { direct: 'Direct message', group: 'Group', channel: 'Channel', ai: 'Assistant' }[type] ?? type;
 }
+
+/** "Seen by …" under my newest message, from the other members' read markers. */
+export function seenText(c, m) {
+  const readers = (c.members ?? []).filter(x => (x.userId ?? x.id) !== state.me.id && (x.lastReadSeq ?? 0) >= m.seq);
+  if (!readers.length) return 'Sent';
+  if (c.type === 'direct') return 'Seen';
+  const names = readers.map(x => x.name || x.username);
+  return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
+}

@@ -3,7 +3,7 @@ import { h, fill, confirmDialog, icon } from '../dom.js';
 import { state, on, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
-import { avatar, kindLabel } from './common.js';
+import { avatar, kindLabel, seenText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
 
 export function createConversationView({ togglePanel, toast }) {
@@ -118,15 +118,6 @@ export function createConversationView({ togglePanel, toast }) {
     if (!await confirmDialog('Delete this message for everyone?', 'Delete')) return;
     try { await actions.remove(id, m.id); } catch (e) { toast(e instanceof ApiError ? e.describe() : 'Could not delete'); }
     input.focus();
-  }
-
-  /** "Seen by …" under my newest message, from the other members' read markers. */
-  function seenText(c, m) {
-    const readers = (c.members ?? []).filter(x => (x.userId ?? x.id) !== state.me.id && (x.lastReadSeq ?? 0) >= m.seq);
-    if (!readers.length) return 'Sent';
-    if (c.type === 'direct') return 'Seen';
-    const names = readers.map(x => x.name || x.username);
-    return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
   }
 
   function renderMessages() {

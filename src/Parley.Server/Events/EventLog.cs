@@ -4,7 +4,7 @@ using Npgsql;
 using Parley.Server.Api;
 using Parley.Server.Data;
 
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
 /// <summary>
 /// Appends events inside the transaction that makes the change, so an event exists exactly when its change

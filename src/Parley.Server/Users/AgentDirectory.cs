@@ -1,7 +1,6 @@
 using Parley.Server.Data;
-using Parley.Server.Users;
 
-namespace Parley.Server.Agents;
+namespace Parley.Server.Users;
 
 /// <summary>The system user that speaks for the AI agent in "ai" conversations.</summary>
 public sealed class AgentDirectory(UserStore users)

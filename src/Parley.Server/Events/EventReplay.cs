@@ -1,11 +1,11 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
-using Npgsql;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Parley.Server.Data;
 
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
 /// <summary>What a user missed since a cursor; Gap when part of it has expired (the client refetches instead).</summary>
 public sealed record ReplayPage(IReadOnlyList<ChatEvent> Events, long Cursor, bool HasMore, bool Gap, long ExpiredThrough);
@@ -17,7 +17,7 @@ public sealed record ReplayPage(IReadOnlyList<ChatEvent> Events, long Cursor, bo
 /// writer), but on PostgreSQL a transaction holding id 10 may commit after the one holding id 11, and a client
 /// given cursor 11 would never see 10. There replay stops at the settled head (<see cref="HeadAsync(CancellationToken)"/>).
 /// </summary>
-public sealed class EventReplay(Db db, IOptions<GatewayOptions> options)
+public sealed class EventReplay(Db db, IOptions<EventLogOptions> options)
 {
     private const string Columns = "e.id, e.type, e.conversation_id, e.user_id, e.data, e.created_at";
 
@@ -82,7 +82,7 @@ public sealed class EventReplay(Db db, IOptions<GatewayOptions> options)
             UNION ALL SELECT pruned_through AS x FROM event_retention) t
         """;
 
-    public static long Cutoff(GatewayOptions options) => Clock.NowMs() - (long)options.EventRetention.TotalMilliseconds;
+    public static long Cutoff(EventLogOptions options) => Clock.NowMs() - (long)options.EventRetention.TotalMilliseconds;
 
     private sealed class EventRow
     {

@@ -1,4 +1,4 @@
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
 /// <summary>
 /// This server process among the nodes of one deployment. Every batch a node publishes on the Redis bus

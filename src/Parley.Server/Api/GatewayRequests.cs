@@ -1,13 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Parley.Server.Api;
 
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Api;
 
 /// <summary>Answers one client request; the outcome becomes the ack (<c>ok:true</c> with data, or <c>ok:false</c> with the error).</summary>
 public delegate ValueTask<Outcome<object?>> GatewayHandler(GatewayCall call, CancellationToken ct);
 
-/// <summary>The request types the gateway answers, by name. Features add theirs with <see cref="GatewayRequests.AddGatewayRequest"/>.</summary>
+/// <summary>The request types the WebSocket gateway answers, by name. Features add theirs (next to their service) with <see cref="GatewayRequests.AddGatewayRequest"/>.</summary>
 public sealed class GatewayRequestTable
 {
     private readonly Dictionary<string, GatewayHandler> _handlers = new(StringComparer.Ordinal);
@@ -26,7 +25,7 @@ public sealed class GatewayRequestTable
 public static class GatewayRequests
 {
     /// <summary>The hook for a feature's socket requests: one line per request type, e.g.
-    /// <c>services.AddGatewayRequest(RequestTypes.MessageSend, MessageRequests.SendAsync)</c>.</summary>
+    /// <c>services.AddGatewayRequest(MessagesGateway.Send, SendAsync)</c>.</summary>
     public static IServiceCollection AddGatewayRequest(this IServiceCollection services, string type, GatewayHandler handler) =>
         services.Configure<GatewayRequestTable>(table => table.Map(type, handler));
 
@@ -34,30 +33,20 @@ public static class GatewayRequests
     public static Outcome<object?> Boxed<T>(this Outcome<T> outcome) => outcome.Ok ? outcome.Value : outcome.Error!;
 }
 
-/// <summary>Client request names (DESIGN.md "Real-time gateway").</summary>
-public static class RequestTypes
+/// <summary>The socket a request came in on, as the feature answering it sees it.</summary>
+public interface IGatewaySocket
 {
-    public const string Auth = "auth";
-    public const string Ping = "ping";
-    public const string Resume = "resume";
-    public const string TypingStart = "typing:start";
-    public const string TypingStop = "typing:stop";
-    public const string PresenceSet = "presence:set";
-    public const string ConversationCreate = "conversation:create";
-    public const string MessageSend = "message:send";
-    public const string MessageEdit = "message:edit";
-    public const string MessageDelete = "message:delete";
-    public const string MessageRead = "message:read";
-    public const string MessagesGet = "messages:get";
+    string Id { get; }
+    string UserId { get; }
 }
 
 /// <summary>One request being answered: who asked, on which socket, and its data (valid only during the call).</summary>
-public sealed class GatewayCall(IRealtimeConnection connection, string type, JsonElement data, IServiceProvider services)
+public sealed class GatewayCall(IGatewaySocket socket, string type, JsonElement data, IServiceProvider services)
 {
     private Action? _afterAck;
 
-    public string UserId => connection.UserId;
-    public IRealtimeConnection Connection => connection;
+    public string UserId => socket.UserId;
+    public IGatewaySocket Socket => socket;
     public string Type => type;
     public JsonElement Data => data;
     public IServiceProvider Services => services;

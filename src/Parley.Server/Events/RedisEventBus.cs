@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using StackExchange.Redis;
 
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
 /// <summary>
 /// The bus of a scaled-out deployment: every node publishes its committed events on one Redis channel and

@@ -1,4 +1,4 @@
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
 /// <summary>Carries committed events to every node's sockets (in-process here; Redis when scaled out).</summary>
 public interface IEventBus

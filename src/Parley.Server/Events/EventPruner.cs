@@ -2,10 +2,10 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Parley.Server.Data;
 
-namespace Parley.Server.Realtime;
+namespace Parley.Server.Events;
 
-/// <summary>Deletes events older than <see cref="GatewayOptions.EventRetention"/> and records how far it got, so resume can say "gap".</summary>
-public sealed partial class EventPruner(Db db, IOptions<GatewayOptions> options, ILogger<EventPruner> logger) : BackgroundService
+/// <summary>Deletes events older than <see cref="EventLogOptions.EventRetention"/> and records how far it got, so resume can say "gap".</summary>
+public sealed partial class EventPruner(Db db, IOptions<EventLogOptions> options, ILogger<EventPruner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,0 +1,10 @@
+using Parley.Server.Events;
+
+namespace Parley.Server.Auth;
+
+/// <summary>The events this feature raises, by the type name clients see.</summary>
+public static class AuthEventTypes
+{
+    /// <summary>A user's security stamp changed (password change, account deletion): {userId}. Every node drops its cached stamp and closes the user's sockets.</summary>
+    public const string StampChanged = ChatEvent.InternalPrefix + "stamp";
+}
