@@ -15,6 +15,7 @@ using Parley.Server.Unread;
 using Parley.Server.Search;
 using Parley.Server.Threads;
 using Parley.Server.Uploads;
+using Parley.Server.SocketIo;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -28,6 +29,7 @@ builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
 builder.Services.AddCompatProfiles();
+builder.Services.AddSocketIo();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
@@ -47,6 +49,7 @@ app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
+app.MapSocketIo();
 
 var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();
