@@ -11,11 +11,11 @@ using Parley.Server.Pins;
 using Parley.Server.Presence;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
-using Parley.Server.Unread;
 using Parley.Server.Search;
-using Parley.Server.Threads;
-using Parley.Server.Uploads;
 using Parley.Server.SocketIo;
+using Parley.Server.Threads;
+using Parley.Server.Unread;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 

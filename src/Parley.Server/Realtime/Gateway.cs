@@ -26,6 +26,17 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     private GatewayOptions Options => options.Value;
 
+    /// <summary>
+    /// The gateway's auth rules, for every way in (the connection-level handshake, the HTTP upgrade, a first auth
+    /// frame): the token names a live user, and a socket opened on /ws/{userId} must be that user's.
+    /// </summary>
+    public async Task<Outcome<string>> AdmitAsync(string token, string? pathUserId, CancellationToken ct)
+    {
+        var user = await tokens.UserOfAsync(token, ct);
+        if (!user.Ok) return user.Error!;
+        return pathUserId is not null && pathUserId != user.Value ? NotYourSocket : user.Value!;
+    }
+
     /// <summary>The HTTP endpoint's way in (<see cref="GatewayHandshake"/> takes most upgrades before HTTP sees them).</summary>
     public async Task<IResult> AcceptAsync(HttpContext http, string? pathUserId)
     {
@@ -36,10 +47,9 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
         if (token is not null || !http.WebSockets.IsWebSocketRequest)
         {
             if (token is null) return Challenge(http, Failure.Unauthorized("Authentication required: send Authorization: Bearer <token>, ?access_token=, or an auth frame"));
-            var user = await tokens.UserOfAsync(token, http.RequestAborted);
-            if (!user.Ok) return Challenge(http, user.Error!);
+            var user = await AdmitAsync(token, pathUserId, http.RequestAborted);
+            if (!user.Ok) return user.Error!.Status == 401 ? Challenge(http, user.Error) : user.Error.ToResult();
             userId = user.Value;
-            if (pathUserId is not null && pathUserId != userId) return NotYourSocket.ToResult();
             if (!http.WebSockets.IsWebSocketRequest) return Failure.BadRequest("Expected a WebSocket upgrade request").ToResult();
         }
         if (!slots.TryTake()) return SocketSlots.Full.ToResult();
@@ -108,9 +118,8 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
             var length = await receiving;
             if (length is not { } n || ReadToken(buffer.AsSpan(0, n)) is not { } token)
                 return await RefuseAsync(socket, Unauthorized, "The first frame must be {\"type\":\"auth\",\"data\":{\"token\":…}}", null);
-            var user = await tokens.UserOfAsync(token, CancellationToken.None);
-            if (!user.Ok) return await RefuseAsync(socket, Unauthorized, user.Error!.Message, null);
-            if (pathUserId is not null && pathUserId != user.Value) return await RefuseAsync(socket, Forbidden, NotYourSocket.Message, null);
+            var user = await AdmitAsync(token, pathUserId, CancellationToken.None);
+            if (!user.Ok) return await RefuseAsync(socket, user.Error!.Status == 403 ? Forbidden : Unauthorized, user.Error.Message, null);
             return user.Value;
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

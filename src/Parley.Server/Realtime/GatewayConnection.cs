@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using Parley.Server.Api;
 using Parley.Server.Compat;
 
 namespace Parley.Server.Realtime;

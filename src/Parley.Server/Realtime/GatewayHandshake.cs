@@ -11,7 +11,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Compat;
 
 namespace Parley.Server.Realtime;
@@ -23,7 +22,7 @@ namespace Parley.Server.Realtime;
 /// request pipeline alive. Same rules and answers as <see cref="Gateway.AcceptAsync"/>. Every other connection
 /// (and every request this does not take) goes on to HTTP with nothing consumed.
 /// </summary>
-public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway gateway, TokenCheck tokens, SocketSlots slots, CompatSettings profiles,
+public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway gateway, SocketSlots slots, CompatSettings profiles,
     IOptions<GatewayOptions> options, IOptionsMonitor<HostFilteringOptions> hosts, ILogger<GatewayHandshake> logger)
 {
     private static readonly byte[] AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
@@ -137,7 +136,7 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
             Outcome<string> user;
             try
             {
-                user = await tokens.UserOfAsync(token, CancellationToken.None);
+                user = await gateway.AdmitAsync(token, request.PathUserId, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -146,7 +145,6 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
                 return new Failure(500, "internal_error", "Internal server error");
             }
             if (!user.Ok) return user.Error!;
-            if (request.PathUserId is { } pathUserId && pathUserId != user.Value) return Gateway.NotYourSocket;
             userId = user.Value;
         }
         return slots.TryTake() ? userId : SocketSlots.Full;

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 
 namespace Parley.Server.Search;
 

@@ -43,8 +43,11 @@ public sealed class ThreadReplies : IThreadReplies
         var preview = row.Content is { Length: > 100 } c ? c[..100] + "…" : row.Content ?? $"a {row.Type} message";
         foreach (var userId in await ThreadStore.MemberParticipantsAsync(connection, tx, root.Id, row.ConversationId, row.SenderId))
             await NotificationService.CreateAsync(batch, userId, NotificationType, $"{senderName} replied in a thread: {preview}",
-                row.ConversationId, new { conversationId = row.ConversationId, messageId = row.Id, threadId = root.Id, threadSeq = row.ThreadSeq,
-                    senderId = row.SenderId }, row.SenderId);
+                row.ConversationId, new
+                {
+                    conversationId = row.ConversationId, messageId = row.Id, threadId = root.Id, threadSeq = row.ThreadSeq,
+                    senderId = row.SenderId
+                }, row.SenderId);
         return stored;
     }
 

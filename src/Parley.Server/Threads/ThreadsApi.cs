@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Parley.Server.Api;
-using Parley.Server.Auth;
 using Parley.Server.Messages;
 
 namespace Parley.Server.Threads;
