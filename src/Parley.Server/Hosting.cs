@@ -6,6 +6,7 @@ using Parley.Server.Messages;
 using Parley.Server.Notifications;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
+using Parley.Server.Safety;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -76,6 +77,8 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddConversationRequests();
         services.AddSingleton<AccountService>();
+        services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
+        services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddMessageRequests();

@@ -5,6 +5,7 @@ using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Moderation;
 using Parley.Server.Notifications;
 using Parley.Server.Presence;
 using Parley.Server.Realtime;
@@ -20,12 +21,14 @@ builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContex
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
+builder.Services.AddModeration();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
+await app.ApplyServerAdminsAsync();
 
 app.UseParleyErrors();
 app.MapParleyDocs();
@@ -48,6 +51,7 @@ api.MapStatus();
 api.MapRealtime();
 api.MapConnect();
 api.MapAgents();
+api.MapAdmin();
 
 app.LogListeningUrls();
 app.Run();

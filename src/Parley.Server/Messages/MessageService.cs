@@ -4,6 +4,7 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Events;
 using Parley.Server.Presence;
+using Parley.Server.Safety;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -14,13 +15,14 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    TypingTracker typing, IEnumerable<IMessageSentListener> listeners)
+    TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners)
 {
     public const int SeenByLimit = 100;
 
     public async Task<Outcome<SendResult>> SendAsync(string callerId, SendMessageRequest request, CancellationToken ct)
     {
         if (request.SenderId is { } sender && sender != callerId) return Failure.Forbidden("senderId must be your own user id");
+        if (limiter.TryTake(callerId) is { } tooFast) return tooFast;
         var valid = request.Validate();
         if (!valid.Ok) return valid.Error!;
         var target = await ResolveConversationAsync(callerId, request, ct);
