@@ -52,6 +52,7 @@ api.MapRealtime();
 api.MapConnect();
 api.MapAgents();
 api.MapAdmin();
+api.MapConversationModeration();
 
 app.LogListeningUrls();
 app.Run();

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Parley.Server.Auth;
-using Parley.Server.Realtime;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;

@@ -41,6 +41,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (m.ReplyToId is { } replyTo && !await MessageStore.ExistsInAsync(connection, tx, replyTo, conversationId))
                 return Failure.Invalid("replyToId", "replyToId must be a message in this conversation");
             var now = Clock.NowMs();
+            if (await PostingRules.CheckAsync(batch, access, callerId, now) is { } refused) return refused;
             if (access.Type == ConversationTypes.Direct && access.DirectMemberCount < 2)
                 await BringBackOtherSideAsync(batch, access, callerId, now, ct);
 

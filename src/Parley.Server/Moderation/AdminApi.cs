@@ -50,7 +50,8 @@ public static class ModerationSetup
 {
     public static IServiceCollection AddModeration(this IServiceCollection services) => services
         .AddSingleton<ServerAdmins>()
-        .AddSingleton<AdminService>();
+        .AddSingleton<AdminService>()
+        .AddSingleton<ConversationModeration>();
 
     /// <summary>Marks the accounts named in Admin:Usernames as administrators (after the migrations).</summary>
     public static Task ApplyServerAdminsAsync(this WebApplication app) =>
