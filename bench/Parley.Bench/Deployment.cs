@@ -18,6 +18,9 @@ public sealed class Deployment : IAsyncDisposable
     private Deployment(string root, string backend) => (_root, Backend) = (root, backend);
 
     public string Backend { get; }
+
+    /// <summary>The nodes' PostgreSQL database (null on SQLite), for benchmarks that load data straight into it.</summary>
+    public string? PostgresConnection { get; private set; }
     public IReadOnlyList<Uri> Urls => [.. _nodes.Select(n => n.Url)];
 
     public static async Task<Deployment> StartAsync(string root, string serverDll, int nodes, string backend, IReadOnlyDictionary<string, string> settings)
@@ -32,7 +35,8 @@ public sealed class Deployment : IAsyncDisposable
                 deployment._admin = admin;
                 deployment._database = $"parley_bench_{Guid.NewGuid():N}";
                 await AdminAsync(admin, $"CREATE DATABASE {deployment._database}");
-                all["ConnectionStrings:Postgres"] = new NpgsqlConnectionStringBuilder(admin) { Database = deployment._database }.ConnectionString;
+                all["ConnectionStrings:Postgres"] = deployment.PostgresConnection =
+                    new NpgsqlConnectionStringBuilder(admin) { Database = deployment._database }.ConnectionString;
                 all["Redis:Connection"] = redis;
                 all["Redis:Channel"] = $"parley:bench:{Guid.NewGuid():N}";
                 all["Auth:SigningKey"] = $"{Guid.NewGuid():N}{Guid.NewGuid():N}";

@@ -4,6 +4,7 @@ using Parley.Bench;
 // Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
 //   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
 //   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000]
+//   dotnet run -c Release --project bench/Parley.Bench -- search [--messages 1000000] [--queries 300] [--backend sqlite|postgres]
 // --backend postgres (the default with --nodes above 1) runs the nodes on PostgreSQL + Redis started for the run.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
 string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
@@ -12,6 +13,7 @@ int Int(string name, int fallback) => Option(name) is { } v ? int.Parse(v) : fal
 var root = FindRepositoryRoot();
 var report = new Report(scenario);
 Deployment? deployment = null;
+string? sqliteFile = null;
 IReadOnlyList<Uri> urls;
 if (Option("url") is { } given)
 {
@@ -25,8 +27,10 @@ else
     if (nodes > 1 && scenario != "fanout") throw new ArgumentException("only fanout spreads its clients over several nodes");
     ResourceLimits.RaiseOpenFiles(200_000); // inherited by the server processes
     // Setup registers many users; fewer PBKDF2 rounds keep that quick and do not touch the measured paths.
-    deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"),
-        new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" });
+    var settings = new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" };
+    // The search benchmark loads its messages straight into the database file, so it picks where that is.
+    if (scenario == "search") settings["ConnectionStrings:Sqlite"] = $"Data Source={sqliteFile = SearchDatabaseFile()}";
+    deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"), settings);
     urls = deployment.Urls;
     report.Fact("backend", deployment.Backend == "postgres" ? "PostgreSQL + Redis bus" : "SQLite + in-process bus");
 }
@@ -61,8 +65,14 @@ try
             ResourceLimits.RaiseOpenFiles(200_000);
             await IdleScenario.RunAsync(url, Int("sockets", 20_000), Int("users", 1_000), Int("sources", 4), report, memory);
             break;
+        case "search":
+            if (deployment is null) throw new ArgumentException("search loads its data into the database: let the bench start the server (no --url)");
+            var pg = deployment.PostgresConnection;
+            report.Fact("messages", Int("messages", 1_000_000));
+            await SearchScenario.RunAsync(url, () => SearchScenario.OpenAsync(pg, sqliteFile!), Int("messages", 1_000_000), Int("queries", 300), report);
+            break;
         default:
-            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle)");
+            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle, search)");
             return 2;
     }
 }
@@ -79,6 +89,13 @@ static Func<TimeSpan>? ServerCpu(string? pid) => pid is null ? null : () =>
     var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
     return TimeSpan.FromSeconds((long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0); // utime + stime, in clock ticks
 };
+
+static string SearchDatabaseFile()
+{
+    var folder = Path.Combine(Path.GetTempPath(), "parley-bench", $"search-{Guid.NewGuid():N}");
+    Directory.CreateDirectory(folder);
+    return Path.Combine(folder, "parley.db");
+}
 
 static string FindRepositoryRoot()
 {

@@ -12,6 +12,8 @@ public sealed class Samples
 
     public int Count => _values.Count;
 
+    public IReadOnlyList<double> Values { get { lock (_gate) return [.. _values]; } }
+
     public void Clear() { lock (_gate) _values.Clear(); }
 
     public LatencySummary Summarize()

@@ -1,12 +1,18 @@
 using Parley.Server.Agents;
+using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Notifications;
+using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Reactions;
 using Parley.Server.Realtime;
+using Parley.Server.Unread;
 using Parley.Server.Safety;
+using Parley.Server.Search;
+using Parley.Server.Threads;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -25,8 +31,9 @@ public static class Hosting
             var (http, sockets) = ConnectionLimits(builder.Configuration);
             k.Limits.MaxConcurrentConnections = http;
             k.Limits.MaxConcurrentUpgradedConnections = sockets;
-            // Most gateway sockets are accepted ahead of HTTP, so an idle socket keeps no HTTP request state alive.
-            k.ConfigureEndpointDefaults(listen => listen.UseGatewayHandshake());
+            // Kestrel's own refusals of a first request line get the envelope (RequestLineGuard); most gateway sockets
+            // are accepted ahead of HTTP, so an idle socket keeps no HTTP request state alive.
+            k.ConfigureEndpointDefaults(listen => listen.UseRequestLineGuard().UseGatewayHandshake());
         });
         builder.Services.AddSingleton(sp => new SocketSlots(ConnectionLimits(sp.GetRequiredService<IConfiguration>()).Sockets));
         builder.Services.AddHealthChecks();
@@ -63,6 +70,8 @@ public static class Hosting
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<PresenceOptions>().BindConfiguration("Presence");
         services.AddSingleton<PresenceTracker>();
+        services.AddOptions<PrivacyOptions>().BindConfiguration("Privacy");
+        services.AddSingleton<UserPrivacy>();
         services.AddSingleton<PresenceService>();
         services.AddOptions<TypingOptions>().BindConfiguration("Gateway");
         services.AddSingleton<TypingTracker>();
@@ -81,7 +90,13 @@ public static class Hosting
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
+        services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();
+        services.AddReactions();
+        services.AddPins();
+        services.AddMarkUnread();
+        services.AddSearch();
+        services.AddThreads();
         services.AddParleyEventBus();
         services.AddSingleton<EventScope>();
         services.AddOptions<EventLogOptions>().BindConfiguration("Gateway");

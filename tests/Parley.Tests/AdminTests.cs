@@ -64,7 +64,7 @@ public sealed class AdminTests(AdminApp app) : IClassFixture<AdminApp>
 
         (await app.Admin.PutAsync($"/api/admin/users/{app.Admin.Id}/suspension", new { })).ExpectError(400);
         (await app.Admin.PutAsync($"/api/admin/users/{erin.Id}/suspension", new { until = DateTimeOffset.UtcNow.AddDays(-1) })).ExpectError(400);
-        (await app.Admin.PutAsync("/api/admin/users/nobody/suspension", new { })).ExpectError(404);
+        (await app.Admin.PutAsync($"/api/admin/users/{Guid.NewGuid()}/suspension", new { })).ExpectError(404);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class AdminTests(AdminApp app) : IClassFixture<AdminApp>
         (await app.Admin.DeleteAsync($"/api/admin/conversations/{group}")).Expect(200);
         await gusSocket.EventAsync("conversation:deleted", group);
         (await gus.GetAsync($"/api/conversations/{group}")).ExpectError(404);
-        (await app.Admin.DeleteAsync("/api/admin/messages/nope")).ExpectError(404);
+        (await app.Admin.DeleteAsync($"/api/admin/messages/{Guid.NewGuid()}")).ExpectError(404);
 
         var audit = (await app.Admin.GetAsync("/api/admin/audit?limit=100")).Expect(200).EnumerateArray().ToList();
         Assert.Single(audit, e => e.Str("action") == "message.deleted" && e.Str("targetId") == message.Str("id"));

@@ -271,7 +271,7 @@ public sealed class ConversationsTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal(new Dictionary<string, string> { [alice.Id] = "OWNER", [bob.Id] = "MEMBER" }, c.MemberRoles());
         Assert.Equal(0, c.GetProperty("lastSeq").GetInt64());
         (await alice.GetAsync($"/api/conversations/{Guid.CreateVersion7()}")).ExpectError(404, "not_found");
-        (await alice.GetAsync("/api/conversations/x")).ExpectError(404, "not_found");
+        (await alice.GetAsync("/api/conversations/x")).ExpectError(400, "validation_failed");
     }
 
     // ---- metadata ----

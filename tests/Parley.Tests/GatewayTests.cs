@@ -380,7 +380,7 @@ public sealed class GatewayTests(GatewayApp app) : IClassFixture<GatewayApp>
             Assert.Equal("WebSocket connected", during.Str("status"));
         }
         (await dave.PostAsync($"/api/conversations/{id}/connect")).ExpectError(404, "not_found");
-        (await alice.PostAsync("/api/conversations/nope/connect")).ExpectError(404, "not_found");
+        (await alice.PostAsync("/api/conversations/nope/connect")).ExpectError(400, "validation_failed");
     }
 
     [Fact]

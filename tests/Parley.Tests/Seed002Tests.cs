@@ -282,6 +282,8 @@ public sealed class Seed002Tests(ParleyApp app) : IClassFixture<ParleyApp>
     {
         var neo = await SignUpAsync("neo");
         var trinity = await SignUpAsync("trinity");
+        // Presence is for people who share a conversation (a stranger sees none: PrivacyTests).
+        await neo.DirectWithAsync(trinity);
 
         foreach (var status in new[] { "away", "busy", "typing", "playing", "offline", "fighting agents" })
         {

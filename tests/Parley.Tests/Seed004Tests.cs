@@ -180,7 +180,8 @@ public sealed class Seed004Tests(ParleyApp app) : IClassFixture<ParleyApp>
 
         var profile = (await me.GetAsync($"/api/users/{jane.Id}")).Expect(200);
         Assert.Equal(jane.Id, profile.Str("id"));
-        Assert.Equal($"{jane.Username}@example.com", profile.Str("email"));
+        // The seed's shape, with the email its owner's alone (Privacy__EmailVisibility).
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, profile.GetProperty("email").ValueKind);
         Assert.Equal($"jane {tag}", profile.Str("name"));
         Assert.Equal($"https://example.com/{jane.Username}.jpg", profile.Str("profilePicture"));
         (await me.GetAsync($"/api/users/{Guid.NewGuid()}")).ExpectError(404, "not_found");

@@ -8,6 +8,7 @@ public sealed class StatusTests(ParleyApp app) : IClassFixture<ParleyApp>
     public async Task Status_is_set_for_oneself_only_and_validated()
     {
         var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        await alice.DirectWithAsync(bob); // presence is for people who share a conversation
 
         var busy = (await alice.PutAsync("/api/status", new { userId = alice.Id, status = "Busy" })).Expect(200);
         Assert.Equal(alice.Id, busy.Str("userId"));
@@ -26,7 +27,8 @@ public sealed class StatusTests(ParleyApp app) : IClassFixture<ParleyApp>
         (await alice.PutAsync("/api/status", new { status = 5 })).ExpectError(400);
         Assert.Equal("playing", (await bob.GetAsync($"/api/status/{alice.Id}")).Expect(200).Str("status"));
 
-        (await alice.GetAsync("/api/status/nobody")).ExpectError(404, "not_found");
+        (await alice.GetAsync($"/api/status/{Guid.CreateVersion7()}")).ExpectError(404, "not_found");
+        (await alice.GetAsync("/api/status/nobody")).ExpectError(400, "validation_failed");
 
         // "online" hands presence back to the sockets: alice has none, so she is offline.
         var automatic = (await alice.PutAsync("/api/status", new { status = "online" })).Expect(200);

@@ -23,7 +23,7 @@ public sealed class UsersTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
-    public async Task Get_by_id_returns_anyone_and_404_for_unknown_ids()
+    public async Task Get_by_id_returns_anyone_404_for_unknown_ids_and_400_for_malformed_ones()
     {
         var alice = await app.UserAsync("alice");
         var bob = await app.UserAsync("bob");
@@ -31,7 +31,7 @@ public sealed class UsersTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Equal(bob.Id, seen.Str("id"));
         Assert.Equal(bob.Username, seen.Str("username"));
         (await alice.GetAsync($"/api/users/{Guid.CreateVersion7()}")).ExpectError(404, "not_found");
-        (await alice.GetAsync("/api/users/not-a-guid")).ExpectError(404, "not_found");
+        (await alice.GetAsync("/api/users/not-a-guid")).ExpectError(400, "validation_failed");
     }
 
     [Fact]

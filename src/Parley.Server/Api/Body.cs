@@ -28,6 +28,11 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
         var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         var options = context.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         if (json.Length == 0) json = "{}"u8.ToArray();
+        if (JsonText.Check(json.Span) is { } problem)
+        {
+            if (problem.Field == "body") throw new BadHttpRequestException(problem.Problem, StatusCodes.Status400BadRequest);
+            throw new BodyFieldException(problem.Field, problem.Problem, new JsonException(problem.Problem));
+        }
         bool renaming;
         try
         {
@@ -66,8 +71,8 @@ public sealed class Body<T>(T value) : IBindableFromHttpContext<Body<T>> where T
     }
 
     /// <summary>
-    /// Validates that the body is one JSON object without a repeated key and tells whether any top-level key
-    /// has an underscore.
+    /// Validates that the body (already checked by <see cref="JsonText"/>) is one JSON object without a repeated key
+    /// and tells whether any top-level key has an underscore.
     /// </summary>
     private static bool NeedsRenaming(ReadOnlySpan<byte> json)
     {

@@ -8,7 +8,8 @@ public sealed record Paging(int Page, int Limit) : IBindableFromHttpContext<Pagi
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
-    public int Offset => (Page - 1) * Limit;
+    /// <summary>In 64 bits: page × limit overflows an int long before the page number does (page 21,474,838 × 100).</summary>
+    public long Offset => ((long)Page - 1) * Limit;
 
     public static ValueTask<Paging?> BindAsync(HttpContext context, ParameterInfo parameter)
     {

@@ -11,8 +11,8 @@ public static class UsersApi
     {
         var group = api.MapGroup("/users").WithTags("Users");
         group.MapGet("/", Search);
-        group.MapGet("/me", (ClaimsPrincipal user, UserStore users, PresenceTracker presence, CancellationToken ct) =>
-            Get(user.Id(), user, users, presence, ct));
+        group.MapGet("/me", (ClaimsPrincipal user, UserStore users, UserPrivacy privacy, CancellationToken ct) =>
+            Get(user.Id(), user, users, privacy, ct));
         group.MapGet("/{id}", Get);
         group.MapPut("/{id}", Update);
         group.MapDelete("/{id}", Delete);
@@ -20,18 +20,17 @@ public static class UsersApi
     }
 
     private static async Task<IResult> Search(string? search, string? q, Paging paging, HttpContext http, ClaimsPrincipal user,
-        UserStore users, PresenceTracker presence, CancellationToken ct)
+        UserStore users, UserPrivacy privacy, CancellationToken ct)
     {
         var (rows, total) = await users.SearchAsync(search ?? q, paging, ct);
         http.Response.Headers["X-Total-Count"] = total.ToString();
-        var statuses = await presence.StatusesAsync(rows, user.Id(), ct);
-        return Ok.With(rows.Select(u => UserDto.From(u, statuses[u.Id])).ToList(), "Users retrieved successfully");
+        return Ok.With(await privacy.ViewAsync(rows, user.Id(), ct: ct), "Users retrieved successfully");
     }
 
-    private static async Task<IResult> Get(string id, ClaimsPrincipal user, UserStore users, PresenceTracker presence, CancellationToken ct)
+    private static async Task<IResult> Get(string id, ClaimsPrincipal user, UserStore users, UserPrivacy privacy, CancellationToken ct)
     {
         var row = await users.GetAsync(id, ct);
-        return row is null ? Failure.UserNotFound.ToResult() : Ok.With(UserDto.From(row, await presence.StatusOfAsync(row, user.Id(), ct)), "User retrieved successfully");
+        return row is null ? Failure.UserNotFound.ToResult() : Ok.With(await privacy.ViewAsync(row, user.Id(), ct), "User retrieved successfully");
     }
 
     /// <summary>"me" stands for the caller's own id on every /users/{id} route.</summary>

@@ -21,7 +21,7 @@ public sealed record CreateConversationRequest(
         v.Check(type is not null, "type", "Type must be one of direct, private, group, channel, ai");
         v.Check(participants.Count <= 500, "participantIds", "At most 500 participants at once");
         if (type is ConversationTypes.Group or ConversationTypes.Channel)
-            v.Check(!string.IsNullOrWhiteSpace(Name), "name", "A group or channel needs a name");
+            v.Check(!TextRules.IsBlank(Name), "name", "A group or channel needs a name");
         Metadata(v, Name, Description, Picture ?? GroupPicture);
         if (v.Failed) return v.ToFailure();
         return new CreateConversation(type!, participants, Name?.Trim(), Description?.Trim(), Picture ?? GroupPicture);
@@ -38,8 +38,9 @@ public sealed record CreateConversationRequest(
 
     public static void Metadata(Validator v, string? name, string? description, string? picture)
     {
-        v.Check(name is null || name.Trim().Length is > 0 and <= 100, "name", "Name must be 1 to 100 characters");
+        TextRules.Name(v, "name", name);
         v.Check(description is null || description.Length <= 1000, "description", "Description must be at most 1,000 characters");
+        v.Check(string.IsNullOrEmpty(description) || !TextRules.IsBlank(description), "description", "Description must be empty or contain a visible character");
         UserRules.Picture(v, "picture", picture);
     }
 }

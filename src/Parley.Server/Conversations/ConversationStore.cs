@@ -107,7 +107,7 @@ public sealed class ConversationStore(Db db)
             "SELECT m.conversation_id FROM members m JOIN conversations c ON c.id = m.conversation_id WHERE m.user_id = @userId AND c.deleted_at IS NULL",
             new { userId }, tx)).AsList();
 
-    public async Task<(List<ConversationListRow> Rows, long Total)> ListAsync(string userId, string? type, int limit, int offset, CancellationToken ct)
+    public async Task<(List<ConversationListRow> Rows, long Total)> ListAsync(string userId, string? type, int limit, long offset, CancellationToken ct)
     {
         const string from = """
             FROM members m JOIN conversations c ON c.id = m.conversation_id

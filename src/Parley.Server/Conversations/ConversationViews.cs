@@ -6,16 +6,15 @@ using Parley.Server.Users;
 namespace Parley.Server.Conversations;
 
 /// <summary>Turns rows into the DTOs clients see, loading the member users in one query.</summary>
-public sealed class ConversationViews(UserStore users, PresenceTracker presence)
+public sealed class ConversationViews(UserStore users, UserPrivacy privacy)
 {
     public async Task<List<MemberDto>> MembersAsync(IEnumerable<MemberRow> members, string viewerId, CancellationToken ct = default)
     {
         var list = members.ToList();
-        var byId = (await users.GetManyAsync(list.Select(m => m.UserId), ct)).ToDictionary(u => u.Id);
-        var statuses = await presence.StatusesAsync(byId.Values, viewerId, ct);
-        return list.Where(m => byId.ContainsKey(m.UserId))
-            .Select(m => MemberDtoFactory.From(m, UserDto.From(byId[m.UserId], statuses[m.UserId])))
-            .ToList();
+        var rows = await users.GetManyAsync(list.Select(m => m.UserId), ct);
+        // Members share this conversation with the viewer (or are the neutral view's audience): presence shows; email as configured.
+        var byId = (await privacy.ViewAsync(rows, viewerId, allContacts: true, ct)).ToDictionary(u => u.Id);
+        return list.Where(m => byId.ContainsKey(m.UserId)).Select(m => MemberDtoFactory.From(m, byId[m.UserId])).ToList();
     }
 
     /// <summary>Full details: every member. <paramref name="viewer"/> null gives the neutral view sent in events.</summary>

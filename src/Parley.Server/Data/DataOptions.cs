@@ -16,6 +16,20 @@ public sealed class DataOptions
     /// <summary>Connections per node when the PostgreSQL connection string names no "Maximum Pool Size".</summary>
     public int PostgresMaxPoolSize { get; set; } = 30;
 
+    /// <summary>
+    /// SQLite's <c>synchronous</c>: FULL (default) syncs the WAL at every commit, so an acknowledged write survives
+    /// power loss; NORMAL syncs at checkpoints only (survives a process crash, may lose the last commits on an OS crash).
+    /// </summary>
+    public string Synchronous { get; set; } = "FULL";
+
+    public string SqliteSynchronous => Synchronous.Trim().ToUpperInvariant() switch
+    {
+        "FULL" or "" => "FULL",
+        "NORMAL" => "NORMAL",
+        "EXTRA" => "EXTRA",
+        _ => throw new InvalidOperationException($"Data:Synchronous is '{Synchronous}'; use FULL (default), NORMAL or EXTRA."),
+    };
+
     public Dialect Dialect => Provider?.Trim().ToLowerInvariant() switch
     {
         null or "" => string.IsNullOrWhiteSpace(PostgresConnection) ? Dialect.Sqlite : Dialect.Postgres,
@@ -27,6 +41,7 @@ public sealed class DataOptions
     /// <summary>Throws at start-up when the settings cannot work, naming the setting to fix.</summary>
     public void Validate()
     {
+        _ = SqliteSynchronous;
         if (Dialect == Dialect.Postgres && string.IsNullOrWhiteSpace(PostgresConnection))
             throw new InvalidOperationException(
                 "Data:Provider is 'postgres' but no PostgreSQL connection string is set: set ConnectionStrings__Postgres " +

@@ -16,6 +16,7 @@ public sealed class Db : IAsyncDisposable
 {
     private readonly SqliteWriter? _sqliteWriter;
     private readonly string _connectionString;
+    private readonly string _sqlitePragmas = "";
     private readonly NpgsqlDataSource? _postgres;
 
     public Db(DataOptions options)
@@ -34,6 +35,7 @@ public sealed class Db : IAsyncDisposable
         else
         {
             InitSqlite();
+            _sqlitePragmas = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
             _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct));
@@ -62,7 +64,7 @@ public sealed class Db : IAsyncDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+        pragma.CommandText = _sqlitePragmas;
         await pragma.ExecuteNonQueryAsync(ct);
         return connection;
     }

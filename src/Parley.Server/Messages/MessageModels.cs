@@ -41,6 +41,12 @@ public sealed class MessageRow
     public string? SenderPicture { get; set; }
     public string? SenderEmail { get; set; }
     public long? SenderDeletedAt { get; set; }
+    // Threads: a reply's root and place in its thread; a root's thread (LEFT JOIN threads t).
+    public string? ThreadId { get; set; }
+    public long? ThreadSeq { get; set; }
+    public long? ThreadReplyCount { get; set; }
+    public long? ThreadLastReplyAt { get; set; }
+    public string? ThreadParticipantIds { get; set; }
 }
 
 /// <summary>Who sent a message, with the profile fields seed 001 shows (name, email, profilePicture).</summary>
@@ -48,7 +54,9 @@ public sealed record MessageSender(string Id, string Username, string Name, stri
 {
     public static MessageSender Of(MessageRow r) => r.SenderUsername is null || r.SenderDeletedAt is not null
         ? new(r.SenderId, "deleted", UserDto.DeletedName, null, null)
-        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, r.SenderEmail);
+        // No email: a message is serialised once for every recipient, and who may see an email depends on the viewer
+        // (Privacy__EmailVisibility); member lists and /api/users carry it where it may be seen.
+        : new(r.SenderId, r.SenderUsername, r.SenderName ?? r.SenderUsername, r.SenderPicture, null);
 }
 
 public sealed record SeenBy(string UserId, DateTimeOffset? Timestamp, DateTimeOffset? LastReadAt);
@@ -64,17 +72,26 @@ public sealed record MessageDto(
     string? FileUrl, [property: JsonConverter(typeof(RawJsonConverter))] string? Payload, string? ClientMessageId, string? ReplyToId,
     DateTimeOffset CreatedAt, DateTimeOffset? EditedAt, bool Edited, bool Deleted, DateTimeOffset? DeletedAt, string? DeletedBy,
     bool Read, string Status,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<SeenBy>? SeenBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ThreadId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ThreadSeq = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? AlsoInConversation = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ThreadSummary? Thread = null)
 {
+    /// <summary>Filled by the reactions feature through <see cref="MessageDecorators"/>; empty on a deleted message.</summary>
+    public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
+
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
     {
         var deleted = r.DeletedAt is not null;
         var content = deleted ? null : r.Content;
         var created = Clock.ToTime(r.CreatedAt);
-        return new MessageDto(r.Id, r.ConversationId, r.Seq, r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
+        // A thread-only reply's stored seq is negative (migration 031): it has no place in the timeline, so clients see 0.
+        return new MessageDto(r.Id, r.ConversationId, Math.Max(0, r.Seq), r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
             r.Type, content, content, r.Type, created, deleted ? null : r.FileUrl, deleted ? null : r.Payload, r.ClientMessageId, r.ReplyToId,
-            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved");
+            created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved",
+            ThreadId: r.ThreadId, ThreadSeq: r.ThreadSeq, AlsoInConversation: r.ThreadId is null ? null : r.Seq > 0, Thread: ThreadSummary.Of(r));
     }
 
     private static string? ReceiverOf(string? directKey, string senderId)
@@ -85,6 +102,9 @@ public sealed record MessageDto(
         return a == senderId ? b : a;
     }
 }
+
+/// <summary>One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first).</summary>
+public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
 
 /// <summary>seed 001's pagination block; totalMessages is the conversation's last seq (seqs are gap-free).</summary>
 public sealed record MessagePagination(int CurrentPage, int TotalPages, long TotalMessages, bool HasNextPage, bool HasPrevPage, int Limit);
@@ -118,3 +138,15 @@ public sealed record MessageEvent(string ConversationId, MessageDto Message);
 public sealed record MessageDeletedEvent(string ConversationId, string MessageId, string Id, long Seq, string? DeletedBy, DateTimeOffset? DeletedAt);
 
 public sealed record MessageReadEvent(string ConversationId, string UserId, long LastReadSeq, DateTimeOffset? LastReadAt, string? MessageId);
+
+/// <summary>What a root message carries about its thread (the Threads feature keeps it).</summary>
+public sealed record ThreadSummary(long ReplyCount, DateTimeOffset? LastReplyAt, IReadOnlyList<string> ParticipantIds)
+{
+    /// <summary>The summary of a root (from the LEFT JOIN of threads); null for a message nobody has replied to.</summary>
+    public static ThreadSummary? Of(MessageRow r) => r.ThreadReplyCount is { } count
+        ? new(count, Clock.ToTime(r.ThreadLastReplyAt), Ids(r.ThreadParticipantIds))
+        : null;
+
+    public static IReadOnlyList<string> Ids(string? commaSeparated) =>
+        string.IsNullOrEmpty(commaSeparated) ? [] : commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries);
+}

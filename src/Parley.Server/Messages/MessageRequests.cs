@@ -12,7 +12,7 @@ public sealed record SendMessageRequest(
     string? ConversationId = null, string? ReceiverId = null, string? SenderId = null,
     string? Content = null, string? Message = null, string? NewContent = null, string? Text = null,
     string? Type = null, string? MessageType = null, string? FileUrl = null, JsonElement? Payload = null,
-    string? ClientMessageId = null, string? ReplyToId = null)
+    string? ClientMessageId = null, string? ReplyToId = null, string? ThreadId = null, bool AlsoInConversation = false)
 {
     public const int MaxContent = 4000;
     public const int MaxPayloadBytes = 16 * 1024;
@@ -30,15 +30,17 @@ public sealed record SendMessageRequest(
 
         var content = Body;
         v.Check(content is null || content.Length <= MaxContent, "content", $"Content must be at most {MaxContent:N0} characters");
-        if (type == MessageTypes.Text) v.Check(!string.IsNullOrWhiteSpace(content), "content", "A text message needs content");
+        if (type == MessageTypes.Text) v.Check(!TextRules.IsBlank(content), "content", "A text message needs content");
         v.Check(FileUrl is null || UserRules.IsHttpUrl(FileUrl), "fileUrl", "fileUrl must be an http(s) URL of at most 2,048 characters");
         if (type == MessageTypes.File) v.Check(FileUrl is not null, "fileUrl", "A file message needs a fileUrl");
         var hasPayload = Payload is { ValueKind: not JsonValueKind.Null };
         v.Check(!hasPayload || Payload!.Value.ValueKind == JsonValueKind.Object, "payload", "payload must be a JSON object");
         if (type is not (null or MessageTypes.Text or MessageTypes.File))
-            v.Check(!string.IsNullOrWhiteSpace(content) || hasPayload || FileUrl is not null, "content", $"A {type} message needs content, payload or fileUrl");
+            v.Check(!TextRules.IsBlank(content) || hasPayload || FileUrl is not null, "content", $"A {type} message needs content, payload or fileUrl");
         v.Check(ClientMessageId is null || ClientMessageId.Length is > 0 and <= 100, "clientMessageId", "clientMessageId must be 1 to 100 characters");
         v.Check(ReplyToId is null || ReplyToId.Length is > 0 and <= 100, "replyToId", "replyToId must be a message id");
+        v.Check(ThreadId is null || ThreadId.Length is > 0 and <= 100, "threadId", "threadId must be a message id");
+        v.Check(ThreadId is not null || !AlsoInConversation, "alsoInConversation", "alsoInConversation needs a threadId");
         if (v.Failed) return v.ToFailure();
 
         string? payload = null;
@@ -48,12 +50,13 @@ public sealed record SendMessageRequest(
             if (System.Text.Encoding.UTF8.GetByteCount(payload) > MaxPayloadBytes)
                 return Failure.TooLarge($"payload must be at most {MaxPayloadBytes / 1024} KiB of JSON");
         }
-        return new NewMessage(type!, content, FileUrl, payload, ClientMessageId, ReplyToId);
+        return new NewMessage(type!, content, FileUrl, payload, ClientMessageId, ReplyToId, ThreadId, AlsoInConversation);
     }
 }
 
 /// <summary>A validated message to insert (payload as compact JSON text).</summary>
-public sealed record NewMessage(string Type, string? Content, string? FileUrl, string? Payload, string? ClientMessageId, string? ReplyToId);
+public sealed record NewMessage(string Type, string? Content, string? FileUrl, string? Payload, string? ClientMessageId, string? ReplyToId,
+    string? ThreadId = null, bool AlsoInConversation = false);
 
 /// <summary>003's {newContent}, 001's {message}, or {content}; the ids come from the route, or from a gateway frame.</summary>
 public sealed record EditMessageRequest(string? NewContent = null, string? Content = null, string? Message = null, string? Text = null,

@@ -15,7 +15,8 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners)
+    TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
+    IThreadReplies threads)
 {
     public const int SeenByLimit = 100;
 
@@ -48,10 +49,12 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             var row = new MessageRow
             {
                 Id = Guid.CreateVersion7().ToString(), ConversationId = conversationId, SenderId = callerId, Type = m.Type, Content = m.Content,
-                FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now,
+                FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now, ThreadId = m.ThreadId,
                 SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
-            var appended = await MessageStore.AppendAsync(batch, row, access.DirectKey);
+            var appended = m.ThreadId is null
+                ? await MessageStore.AppendAsync(batch, row, access.DirectKey)
+                : await threads.AppendReplyAsync(batch, row, m.AlsoInConversation, access.DirectKey, access.MyName ?? access.MyUsername);
             if (appended.Ok && m.Type == MessageTypes.Text)
                 await Mentions.NotifyAsync(batch, row, access.MyName ?? access.MyUsername);
             return appended;
@@ -59,7 +62,8 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
 
         if (sent.Ok)
         {
-            foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
+            // Listeners (the AI agent) answer in the timeline, so a thread reply is not theirs to answer.
+            if (m.ThreadId is null) foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
             await typing.MessageSentAsync(callerId, conversationId, ct);
             return new SendResult(sent.Value!, true);
         }
@@ -106,24 +110,13 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var page = Math.Max(1, query.Page);
         await using var connection = await db.OpenAsync(ct);
         if (await MessageStore.AccessAsync(connection, null, query.ConversationId, callerId) is not { } access) return Failure.ConversationNotFound;
-        var last = access.LastSeq;
-
         // Seqs are gap-free, so every page is a seq range found through the (conversation_id, seq) index.
-        long from, to;
-        MessagePagination? pagination = null;
-        if (query.Before is { } before) (to, from) = (Math.Min(before - 1, last), Math.Max(0, Math.Min(before - 1, last) - limit));
-        else if (query.After is { } after) (from, to) = (Math.Min(after, last), Math.Min(last, after + limit));
-        else
-        {
-            (from, to) = (Math.Max(0, last - (long)page * limit), last - (long)(page - 1) * limit);
-            var pages = (int)Math.Max(1, (last + limit - 1) / limit);
-            pagination = new MessagePagination(page, pages, last, page < pages, page > 1, limit);
-        }
-        var rows = await MessageStore.RangeAsync(connection, access.Id, from, to);
+        var range = HistoryRange.Of(query.Before, query.After, page, limit, access.LastSeq);
+        var rows = await MessageStore.RangeAsync(connection, access.Id, range.FromExclusive, range.ToInclusive);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var messages = rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList();
-        var hasMore = query.After is null ? from > 0 : to < last;
-        return new MessagePage(messages, pagination, hasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
+        var messages = await decorators.ApplyAsync(connection, null,
+            rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
+        return new MessagePage(messages, range.Pagination, range.HasMore, rows.FirstOrDefault()?.Seq, rows.LastOrDefault()?.Seq);
     }
 
     /// <summary>One message with who has seen it; <paramref name="conversationId"/>, when given, must be its conversation.</summary>
@@ -133,13 +126,13 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
-        return await WithSeenByAsync(connection, null, row, access);
+        return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
     public async Task<Outcome<MessageDto>> EditAsync(string callerId, string? conversationId, string messageId, EditMessageRequest request, CancellationToken ct)
     {
         var content = request.Body;
-        if (string.IsNullOrWhiteSpace(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
+        if (TextRules.IsBlank(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
         if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
         return await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {
@@ -152,8 +145,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
             var dto = await ViewAsync(connection, tx, row, access);
-            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
-            return dto;
+            var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
+            return await decorators.ApplyAsync(connection, tx, dto, callerId);
         });
     }
 
@@ -173,7 +167,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
             await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, null,
-                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, row.Seq, callerId, Clock.ToTime(now)));
+                new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, Math.Max(0, row.Seq), callerId, Clock.ToTime(now)));
+            await threads.ReplyDeletedAsync(batch, row);
+            foreach (var listener in deletedListeners) await listener.MessageDeletedAsync(batch, row, callerId);
             return await ViewAsync(connection, tx, row, access);
         });
 

@@ -33,12 +33,18 @@ public sealed class MessageAccess
 /// </summary>
 public static class MessageStore
 {
-    private const string Select = """
-        SELECT x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
+    /// <summary>The columns of a <see cref="MessageRow"/>, from messages x and its <see cref="Joins"/>.</summary>
+    public const string Columns = """
+        x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
             x.created_at, x.edited_at, x.deleted_at, x.deleted_by,
-            u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at
-        FROM messages x LEFT JOIN users u ON u.id = x.sender_id
+            u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at,
+            x.thread_id, x.thread_seq, t.reply_count AS thread_reply_count, t.last_reply_at AS thread_last_reply_at, t.participant_ids AS thread_participant_ids
         """;
+
+    /// <summary>What <see cref="Columns"/> reads from besides messages x.</summary>
+    public const string Joins = "LEFT JOIN users u ON u.id = x.sender_id LEFT JOIN threads t ON t.root_id = x.id";
+
+    public const string Select = $"SELECT {Columns} FROM messages x {Joins}";
 
     /// <summary>A failure that rolls the send back: this sender already used this clientMessageId here.</summary>
     public static readonly Failure Duplicate = Failure.Conflict("Duplicate clientMessageId");
@@ -95,13 +101,18 @@ public static class MessageStore
     {
         await using var statement = Statement.Of(connection, tx,
             """
-            INSERT INTO messages (id, conversation_id, seq, sender_id, type, content, file_url, payload, client_message_id, reply_to_id, created_at)
-            VALUES (@id, @conversationId, @seq, @senderId, @type, @content, @fileUrl, @payload, @clientMessageId, @replyToId, @createdAt)
+            INSERT INTO messages (id, conversation_id, seq, sender_id, type, content, file_url, payload, client_message_id, reply_to_id, created_at,
+                thread_id, thread_seq)
+            VALUES (@id, @conversationId, @seq, @senderId, @type, @content, @fileUrl, @payload, @clientMessageId, @replyToId, @createdAt,
+                @threadId, @threadSeq)
             ON CONFLICT DO NOTHING
             """);
-        return await statement.With("@id", r.Id).With("@conversationId", r.ConversationId).With("@seq", r.Seq).With("@senderId", r.SenderId)
+        var inserted = await statement.With("@id", r.Id).With("@conversationId", r.ConversationId).With("@seq", r.Seq).With("@senderId", r.SenderId)
             .With("@type", r.Type).With("@content", r.Content).With("@fileUrl", r.FileUrl).With("@payload", r.Payload)
-            .With("@clientMessageId", r.ClientMessageId).With("@replyToId", r.ReplyToId).With("@createdAt", r.CreatedAt).ExecuteAsync() > 0;
+            .With("@clientMessageId", r.ClientMessageId).With("@replyToId", r.ReplyToId).With("@createdAt", r.CreatedAt)
+            .With("@threadId", r.ThreadId).With("@threadSeq", r.ThreadSeq).ExecuteAsync() > 0;
+        if (inserted) await MessageSearchIndex.AddAsync(connection, tx, r.Content);
+        return inserted;
     }
 
     /// <summary>Moves a read marker forward only; true when it moved.</summary>
@@ -194,8 +205,15 @@ public static class MessageStore
         var (connection, tx) = (batch.Connection, batch.Transaction);
         if (await AllocateSeqAsync(connection, tx, row.ConversationId, row.CreatedAt) is not { } seq) return Failure.ConversationNotFound;
         row.Seq = seq;
+        return await StoreAsync(batch, row, directKey);
+    }
+
+    /// <summary><see cref="AppendAsync"/> for a row whose seq is already allocated (thread replies allocate their own).</summary>
+    public static async Task<Outcome<MessageDto>> StoreAsync(EventBatch batch, MessageRow row, string? directKey)
+    {
+        var (connection, tx) = (batch.Connection, batch.Transaction);
         if (!await InsertAsync(connection, tx, row)) return Duplicate;
-        await MoveMarkerAsync(connection, tx, row.ConversationId, row.SenderId, seq, row.CreatedAt);
+        if (row.Seq > 0) await MoveMarkerAsync(connection, tx, row.ConversationId, row.SenderId, row.Seq, row.CreatedAt);
         var dto = MessageDto.From(row, directKey, read: false);
         await batch.AppendAsync(MessageEventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
         return dto;

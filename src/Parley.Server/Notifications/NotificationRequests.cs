@@ -17,7 +17,7 @@ public sealed partial record SendNotificationRequest(string? UserId, string? Mes
     {
         var v = new Validator();
         var message = (Message ?? Content)?.Trim();
-        v.Check(!string.IsNullOrEmpty(message), "message", "message is required");
+        v.Check(!TextRules.IsBlank(message), "message", "message is required (visible text)");
         v.Check(message is null || message.Length <= MaxMessageLength, "message", $"message must be at most {MaxMessageLength:N0} characters");
         v.Check(UserId is null || UserId.Trim().Length > 0, "userId", "userId must be a user id (or left out to notify yourself)");
         var type = Type?.Trim() ?? NotificationTypes.Custom;

@@ -15,7 +15,7 @@ public sealed record PresencePayload(string? ConversationId, string UserId, stri
 /// <c>presence</c> event to each user who shares a conversation with the user, and to nobody else; with
 /// several nodes, once, by the node where the change was decided (see <see cref="PresenceTracker"/>).
 /// </summary>
-public sealed partial class PresenceService(PresenceTracker tracker, UserStore users, Db db, IEventBus bus, ILogger<PresenceService> logger)
+public sealed partial class PresenceService(PresenceTracker tracker, UserStore users, UserPrivacy privacy, Db db, IEventBus bus, ILogger<PresenceService> logger)
 {
     private const string Others = "";
 
@@ -64,14 +64,21 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
         return View(user, callerId, connected);
     }
 
-    public async Task<Outcome<StatusDto>> GetAsync(string userId, string viewerId, CancellationToken ct) =>
-        await users.GetAsync(userId, ct) is { } user ? View(user, viewerId, !user.IsDeleted && await tracker.IsOnlineAsync(user.Id, ct)) : Failure.UserNotFound;
+    public async Task<Outcome<StatusDto>> GetAsync(string userId, string viewerId, CancellationToken ct)
+    {
+        if (await users.GetAsync(userId, ct) is not { } user) return Failure.UserNotFound;
+        // Presence is for people who share a conversation, as presence events are; anyone else sees none.
+        if (user.Id != viewerId && user.Kind != UserKinds.Agent && !(await privacy.ContactsAsync(viewerId, [user.Id], ct)).Contains(user.Id))
+            return new StatusDto(user.Id, "offline", null, false);
+        return View(user, viewerId, !user.IsDeleted && await tracker.IsOnlineAsync(user.Id, ct));
+    }
 
-    private static StatusDto View(UserRow user, string viewerId, bool connected)
+    private StatusDto View(UserRow user, string viewerId, bool connected)
     {
         var status = PresenceTracker.StatusOf(user, viewerId, connected);
         var online = !user.IsDeleted && connected && (user.Id == viewerId || status != "offline");
-        return new StatusDto(user.Id, status, Clock.ToTime(user.LastSeenAt), online);
+        var lastSeen = user.Id == viewerId || !privacy.Options.HideLastSeen ? Clock.ToTime(user.LastSeenAt) : null;
+        return new StatusDto(user.Id, status, lastSeen, online);
     }
 
     private async Task PublishAsync(UserRow user, bool online, CancellationToken ct = default)
@@ -86,7 +93,8 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
                 WHERE me.user_id = @userId AND o.user_id <> @userId AND c.deleted_at IS NULL
                 """, new { userId = user.Id });
         var data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            new PresencePayload(null, user.Id, PresenceTracker.StatusOf(user, Others, online), Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
+            new PresencePayload(null, user.Id, PresenceTracker.StatusOf(user, Others, online),
+                privacy.Options.HideLastSeen ? null : Clock.ToTime(user.LastSeenAt)), JsonSetup.Default);
         var now = Clock.NowMs();
         await bus.PublishAsync([.. audience.Select(id => new ChatEvent(0, PresenceEventTypes.Presence, null, id, now, data))], ct);
     }

@@ -13,7 +13,7 @@ public static class StatusRules
     public static Outcome<string?> Normalize(string? status)
     {
         var text = status?.Trim();
-        if (string.IsNullOrEmpty(text))
+        if (TextRules.IsBlank(text))
             return Failure.Invalid("status", $"Status is required: one of {string.Join(", ", Known)}, or custom text");
         if (Known.FirstOrDefault(k => k.Equals(text, StringComparison.OrdinalIgnoreCase)) is { } known)
             return known == "online" ? null : known;

@@ -22,13 +22,16 @@ public static class Frames
         Error = JsonEncodedText.Encode("error"), AckType = JsonEncodedText.Encode("ack");
 
     /// <summary><c>{"type":"message:new","cursor":123,"data":{…}}</c>; ephemeral events carry no cursor.</summary>
-    public static OutFrame Event(ChatEvent e) => new(Write(e, static (w, e) =>
+    public static OutFrame Event(ChatEvent e) => Event(e.Type, e.Cursor, e.Data);
+
+    /// <summary>An event frame under another name or payload (see ProfileFrames).</summary>
+    public static OutFrame Event(string type, long cursor, ReadOnlyMemory<byte> data) => new(Write((type, cursor, data), static (w, e) =>
     {
-        w.WriteString(Type, e.Type);
-        if (e.Cursor > 0) w.WriteNumber(Cursor, e.Cursor);
+        w.WriteString(Type, e.type);
+        if (e.cursor > 0) w.WriteNumber(Cursor, e.cursor);
         w.WritePropertyName(Data);
-        w.WriteRawValue(e.Data.Span, skipInputValidation: true);
-    }), e.Cursor);
+        w.WriteRawValue(e.data.Span, skipInputValidation: true);
+    }), cursor);
 
     /// <summary><c>{"type":"ack","id":…,"ok":true,"data":…}</c> or <c>ok:false</c> with the error object.</summary>
     public static OutFrame Ack(ReadOnlyMemory<byte> rawId, Outcome<object?> outcome) => new(Write((rawId, outcome), static (w, s) =>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Auth;
+using Parley.Server.Compat;
 using Parley.Server.Events;
 
 namespace Parley.Server.Realtime;
@@ -15,7 +16,7 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// marks the user online and runs it until it closes.
 /// </summary>
 public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, IConnectionObserver presence,
-    EventReplay replay, TokenCheck tokens, SocketSlots slots, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
+    EventReplay replay, TokenCheck tokens, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
     ILogger<Gateway> logger)
 {
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4401;
@@ -29,6 +30,8 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
     public async Task<IResult> AcceptAsync(HttpContext http, string? pathUserId)
     {
         string? userId = null;
+        var profile = profiles.Choose(http.Request.Query[Profiles.QueryKey]);
+        if (!profile.Ok) return profile.Error!.ToResult();
         var token = BearerHandler.ReadToken(http.Request);
         if (token is not null || !http.WebSockets.IsWebSocketRequest)
         {
@@ -43,7 +46,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
         try
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            await ServeAsync(socket, userId, pathUserId, http.Abort);
+            await ServeAsync(socket, userId, pathUserId, profile.Value, http.Abort);
             return Results.Empty;
         }
         finally
@@ -60,12 +63,13 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     /// <summary>Runs an accepted socket: authenticated already (userId), or by its first frame, then until it closes.</summary>
     /// <param name="abortTransport">Ends the connection under the socket when it has to be aborted (see <see cref="GatewayConnection"/>).</param>
-    public async Task ServeAsync(WebSocket socket, string? userId, string? pathUserId, Action? abortTransport = null)
+    public async Task ServeAsync(WebSocket socket, string? userId, string? pathUserId, CompatProfile profile, Action? abortTransport = null)
     {
         userId ??= await AuthenticateByFrameAsync(socket, pathUserId);
         if (userId is null) return;
-        var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame };
-        connection.Enqueue(Frames.Message("ready", new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds)));
+        var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame, Profile = profile };
+        var ready = new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds);
+        connection.Enqueue(ProfileFrames.Message("ready", ready, profile));
         registry.Add(connection);
         // A socket that arrives while the server stops is closed like the others (see _stopping).
         if (lifetime.ApplicationStopping.IsCancellationRequested) connection.Close(WebSocketCloseStatus.EndpointUnavailable, ShuttingDown);
@@ -135,6 +139,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     private static string? ReadToken(ReadOnlySpan<byte> frame)
     {
+        if (JsonText.Check(frame) is not null) return null;
         try
         {
             var reader = new Utf8JsonReader(frame);

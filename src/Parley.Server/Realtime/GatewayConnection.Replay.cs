@@ -46,7 +46,7 @@ public sealed partial class GatewayConnection
         var replayed = new HashSet<long>(events.Count);
         foreach (var e in events)
         {
-            if (alreadySent?.Contains(e.Cursor) != true) await SendAsync(Frames.Event(e), ct);
+            if (alreadySent?.Contains(e.Cursor) != true) await SendAsync(ProfileFrames.Of(e, Profile), ct);
             replayed.Add(e.Cursor);
         }
         _replayed = replayed;

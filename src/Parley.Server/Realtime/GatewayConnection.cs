@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Parley.Server.Api;
+using Parley.Server.Compat;
 
 namespace Parley.Server.Realtime;
 
@@ -34,6 +35,9 @@ public sealed partial class GatewayConnection : IThreadPoolWorkItem, IGatewaySoc
 
     public string Id { get; } = Guid.CreateVersion7().ToString();
     public string UserId { get; }
+
+    /// <summary>The dialect this socket's events are shaped into (<c>?profile=</c>, else the server's).</summary>
+    public CompatProfile Profile { get; init; }
     public bool IsClosing => _close is not null;
 
     /// <summary>Called once per complete frame; the bytes are only valid during the call.</summary>

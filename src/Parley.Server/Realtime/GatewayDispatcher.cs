@@ -8,7 +8,7 @@ namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Turns each received frame into a call of the named handler in <see cref="GatewayRequestTable"/> and queues
-/// its ack. Frames that are not requests (too large, binary, malformed) get an error frame; too many of them
+/// its ack. Frames that are not requests (too large, binary, malformed, undecodable text) get an error frame; too many of them
 /// close the socket with 1008. An unknown type is an <c>ok:false</c> ack and the socket stays open.
 /// </summary>
 public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> table, IOptions<GatewayOptions> options, IServiceProvider services,
@@ -21,10 +21,14 @@ public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> tabl
         if (frame.Kind == FrameKind.TooLarge) { await RejectAsync(connection, "frame_too_large", $"Frames are limited to {_options.MaxFrameBytes} bytes", ct); return; }
         if (frame.Kind == FrameKind.Binary) { await RejectAsync(connection, "invalid_frame", "Frames must be JSON text", ct); return; }
 
-        JsonDocument document;
-        try { document = JsonDocument.Parse(frame.Text); }
-        catch (JsonException) { await RejectAsync(connection, "invalid_json", "The frame is not valid JSON", ct); return; }
-        using (document)
+        // Undecodable text (a lone surrogate, invalid UTF-8, NUL) anywhere in the frame is refused before anything reads it.
+        if (JsonText.Check(frame.Text.Span) is { } problem)
+        {
+            var message = problem.Field == "body" ? "The frame is not valid JSON" : $"Invalid frame: '{problem.Field}' {char.ToLowerInvariant(problem.Problem[0])}{problem.Problem[1..]}";
+            await RejectAsync(connection, "invalid_json", message, ct);
+            return;
+        }
+        using var document = JsonDocument.Parse(frame.Text);
         {
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Auth;
+using Parley.Server.Compat;
 
 namespace Parley.Server.Realtime;
 
@@ -22,7 +23,7 @@ namespace Parley.Server.Realtime;
 /// request pipeline alive. Same rules and answers as <see cref="Gateway.AcceptAsync"/>. Every other connection
 /// (and every request this does not take) goes on to HTTP with nothing consumed.
 /// </summary>
-public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway gateway, TokenCheck tokens, SocketSlots slots,
+public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway gateway, TokenCheck tokens, SocketSlots slots, CompatSettings profiles,
     IOptions<GatewayOptions> options, IOptionsMonitor<HostFilteringOptions> hosts, ILogger<GatewayHandshake> logger)
 {
     private static readonly byte[] AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"u8.ToArray();
@@ -45,7 +46,7 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
             await next(connection);
             return;
         }
-        var (userId, pathUserId, accept) = (user.Value, request.PathUserId, AcceptKey(request.Key));
+        var (userId, pathUserId, profile, accept) = (user.Value, request.PathUserId, profiles.Choose(request.Profile).Value, AcceptKey(request.Key));
         request = null; // the head (with its token) is not kept for the socket's lifetime
         try
         {
@@ -58,7 +59,7 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
             var o = options.Value;
             using var socket = WebSocket.CreateFromStream(new TransportStream(connection.Transport),
                 new WebSocketCreationOptions { IsServer = true, KeepAliveInterval = o.KeepAliveInterval, KeepAliveTimeout = o.KeepAliveTimeout });
-            await gateway.ServeAsync(socket, userId, pathUserId);
+            await gateway.ServeAsync(socket, userId, pathUserId, profile);
         }
         finally
         {
@@ -129,6 +130,7 @@ public sealed partial class GatewayHandshake(ConnectionDelegate next, Gateway ga
     /// <summary>The token's user (null: an auth frame will say) and a socket slot taken, or the answer before the upgrade (401, 403, 503).</summary>
     private async Task<Outcome<string?>> AuthorizeAsync(UpgradeRequest request)
     {
+        if (profiles.Choose(request.Profile).Error is { } unknownProfile) return unknownProfile;
         string? userId = null;
         if (request.Token is { } token)
         {

@@ -10,7 +10,7 @@ namespace Parley.Server.Realtime;
 /// unusual (another path or method, a body, percent-encoding, duplicate or non-ASCII headers, a huge head) is
 /// <see cref="Verdict.NotOurs"/> and goes to HTTP untouched, which answers it exactly as before.
 /// </summary>
-public sealed record UpgradeRequest(int Length, string Host, string? PathUserId, string? Token, string Key)
+public sealed record UpgradeRequest(int Length, string Host, string? PathUserId, string? Token, string Key, string? Profile = null)
 {
     public enum Verdict { NeedMore, NotOurs, Ours }
 
@@ -68,7 +68,8 @@ public sealed record UpgradeRequest(int Length, string Host, string? PathUserId,
         }
         if (host is null || !connectionUpgrade || !"websocket".Equals(upgrade, StringComparison.OrdinalIgnoreCase) || version != "13" || !IsKey(key))
             return null;
-        return new UpgradeRequest(length, host, pathUserId, TokenOf(authorization, query), key!);
+        var pairs = QueryHelpers.ParseNullableQuery(query);
+        return new UpgradeRequest(length, host, pathUserId, TokenOf(authorization, pairs), key!, QueryValue(pairs, Compat.Profiles.QueryKey));
     }
 
     /// <summary><c>GET /ws[/{userId}][?query] HTTP/1.1</c>: the user id segment (or null) and the query.</summary>
@@ -102,10 +103,12 @@ public sealed record UpgradeRequest(int Length, string Host, string? PathUserId,
     }
 
     /// <summary>As <see cref="Auth.BearerHandler.ReadToken"/>: a Bearer header wins, else <c>?access_token=</c> read as <c>Request.Query</c> reads it.</summary>
-    private static string? TokenOf(string? authorization, string query)
+    private static string? TokenOf(string? authorization, Dictionary<string, Microsoft.Extensions.Primitives.StringValues>? query)
     {
         if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization[7..].Trim();
-        return QueryHelpers.ParseNullableQuery(query) is { } pairs && pairs.TryGetValue("access_token", out var values)
-            && values.ToString() is { Length: > 0 } token ? token : null;
+        return QueryValue(query, "access_token");
     }
+
+    private static string? QueryValue(Dictionary<string, Microsoft.Extensions.Primitives.StringValues>? query, string key) =>
+        query is not null && query.TryGetValue(key, out var values) && values.ToString() is { Length: > 0 } value ? value : null;
 }

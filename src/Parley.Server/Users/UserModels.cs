@@ -41,10 +41,11 @@ public sealed record UserDto(
 {
     public const string DeletedName = "Deleted user";
 
-    public static UserDto From(UserRow row, string status) => row.IsDeleted
+    /// <summary>The user as shown; what others may not see is left out (email and last seen as null) by Presence/UserPrivacy.</summary>
+    public static UserDto From(UserRow row, string status, bool showEmail = true, bool showLastSeen = true) => row.IsDeleted
         ? new UserDto(row.Id, "deleted", null, DeletedName, null, "offline", null, Clock.ToTime(row.CreatedAt), false, true)
-        : new UserDto(row.Id, row.Username, row.Email, row.Name ?? row.Username, row.ProfilePicture, status,
-            Clock.ToTime(row.LastSeenAt), Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false, row.IsAdmin);
+        : new UserDto(row.Id, row.Username, showEmail ? row.Email : null, row.Name ?? row.Username, row.ProfilePicture, status,
+            showLastSeen ? Clock.ToTime(row.LastSeenAt) : null, Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false, row.IsAdmin);
 }
 
 public sealed record AuthResponse(string Token, string TokenType, DateTimeOffset ExpiresAt, UserDto User);

@@ -32,8 +32,7 @@ public static partial class UserRules
         v.Check(password.Length is >= 8 and <= 256, "password", "Password must be 8 to 256 characters");
     }
 
-    public static void Name(Validator v, string? name) =>
-        v.Check(name is null || (name.Trim().Length is > 0 and <= 100), "name", "Name must be 1 to 100 characters");
+    public static void Name(Validator v, string? name) => TextRules.Name(v, "name", name);
 
     /// <summary>An http(s) URL or a relative path ("profile.jpg" in seed 001); never javascript: or data: URLs.</summary>
     public static void Picture(Validator v, string field, string? url) =>

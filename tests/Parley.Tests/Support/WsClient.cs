@@ -180,6 +180,9 @@ public sealed class WsClient : IAsyncDisposable
 
     public Task SendTextAsync(string text) => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
 
+    /// <summary>A text frame of exactly these bytes (invalid UTF-8 included: the client does not check).</summary>
+    public Task SendTextBytesAsync(byte[] bytes) => _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
+
     public Task SendAsync(string type, object? data, string? id = null) =>
         SendTextAsync(JsonSerializer.Serialize(new { type, id, data }, JsonSerializerOptions.Web));
 

@@ -2,6 +2,7 @@
 import { endpoints, ApiError } from './api.js';
 import { state, emit, thread, setConversation, removeConversation, setNotifications, memberOf } from './store.js';
 import { newId } from './dom.js';
+import { unreadHeld } from './marks.js';
 
 let gateway = null;
 export function useGateway(g) { gateway = g; }
@@ -162,7 +163,7 @@ function markMineRead(id, seq) {
 export async function markRead(id) {
   const c = state.conversations.get(id);
   const t = state.threads.get(id);
-  if (!c || !t?.loaded || document.visibilityState !== 'visible') return;
+  if (!c || !t?.loaded || document.visibilityState !== 'visible' || unreadHeld(id)) return;
   const newest = t.messages[t.messages.length - 1];
   if (!newest) return;
   const me = memberOf(c, state.me.id);

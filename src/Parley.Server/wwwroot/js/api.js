@@ -31,7 +31,8 @@ let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
 export async function request(method, path, body) {
-  const headers = { Accept: 'application/json' };
+  // Parley's own dialect, whatever profile the server defaults to (Compat__Profile).
+  const headers = { Accept: 'application/json', 'Parley-Profile': 'parley' };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -81,6 +82,16 @@ export const endpoints = {
   edit: (id, messageId, content) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}`, { content }),
   remove: (id, messageId) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}`),
   markRead: (id, lastMessageId) => api.post(`/conversations/${q(id)}/read`, { lastMessageId }),
+  markUnread: (id, messageId) => api.post(`/conversations/${q(id)}/unread`, { messageId }),
+  react: (id, messageId, emoji) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}/reactions/${q(emoji)}`),
+  unreact: (id, messageId, emoji) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}/reactions/${q(emoji)}`),
+  pins: id => api.get(`/conversations/${q(id)}/pins`),
+  pin: (id, messageId) => api.put(`/conversations/${q(id)}/pins/${q(messageId)}`),
+  unpin: (id, messageId) => api.del(`/conversations/${q(id)}/pins/${q(messageId)}`),
+  threadMessages: (id, rootId, { before, limit = 100 } = {}) =>
+    api.get(`/conversations/${q(id)}/threads/${q(rootId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`),
+  threadRead: (id, rootId) => api.post(`/conversations/${q(id)}/threads/${q(rootId)}/read`),
+  searchMessages: (text, cursor) => api.get(`/search/messages?q=${q(text)}&limit=30${cursor ? `&cursor=${q(cursor)}` : ''}`),
   notifications: () => api.get('/notifications?limit=50'),
   readNotification: id => api.put(`/notifications/${q(id)}/read`),
   readAllNotifications: () => api.put('/notifications/read-all'),

@@ -3,6 +3,8 @@ import { endpoints, session, setUnauthorizedHandler, ApiError } from './api.js';
 import { Gateway } from './gateway.js';
 import { state, emit, reset, applyEvent } from './store.js';
 import * as actions from './actions.js';
+import { initMarks, applyMarkEvent, keepMine } from './marks.js';
+import { applyThreadEvent, replies } from './replies.js';
 import { fill } from './dom.js';
 import { renderLogin } from './views/login.js';
 import { createShell } from './views/shell.js';
@@ -24,6 +26,7 @@ function signOut() {
   gateway = null;
   session.clear();
   reset();
+  replies.clear();
   shell = null;
   if (location.hash) history.replaceState(null, '', location.pathname);
   showLogin();
@@ -39,7 +42,11 @@ function showLogin() {
 async function start(user) {
   state.me = user;
   gateway = new Gateway(() => session.token(), {
-    onEvent: (type, data) => applyEvent(type, data, actions.refreshConversation),
+    onEvent: (type, data) => {
+      keepMine(type, data);
+      if (!applyMarkEvent(type, data)) applyEvent(type, data, actions.refreshConversation);
+      applyThreadEvent(type, data);
+    },
     onStatus: status => {
       state.connection = status;
       if (status === 'online') state.everOnline = true;
@@ -51,6 +58,7 @@ async function start(user) {
   });
   actions.useGateway(gateway);
   gateway.start();
+  initMarks();
   shell = createShell({ signOut, toast });
   fill(root, shell.element);
   // Live first, then the snapshot: an event that lands in between is applied once either way (ids, seqs).

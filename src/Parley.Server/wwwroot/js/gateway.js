@@ -88,7 +88,7 @@ export class Gateway {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     let socket;
     try {
-      socket = new WebSocket(`${scheme}://${location.host}/ws?access_token=${encodeURIComponent(token)}`);
+      socket = new WebSocket(`${scheme}://${location.host}/ws?profile=parley&access_token=${encodeURIComponent(token)}`);
     } catch {
       this.scheduleReconnect();
       return;

@@ -108,6 +108,7 @@ export function applyEvent(type, data, refresh) {
   switch (type) {
     case 'message:new': {
       const m = normalizeMessage(data.message ?? data);
+      if (m.threadId && !m.seq) break;  // a thread-only reply: not in the timeline (replies.js shows it)
       if (state.threads.has(cid)) thread(cid).upsert(m);
       if (!c) { refresh(cid); break; }
       if (m.seq > (c.lastSeq ?? 0)) {

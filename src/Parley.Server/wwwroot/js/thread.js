@@ -13,8 +13,9 @@ export function normalizeMessage(m) {
 
 /** The loaded part of one conversation's history. */
 export class Thread {
-  constructor(id) {
+  constructor(id, key = 'seq') {  // a thread pane's replies are ordered by threadSeq
     this.id = id;
+    this.key = key;
     this.byId = new Map();
     this.pending = new Map();
     this.hasMore = true;
@@ -23,7 +24,7 @@ export class Thread {
   }
 
   get messages() {
-    this.sorted ??= [...this.byId.values()].sort((a, b) => a.seq - b.seq);
+    this.sorted ??= [...this.byId.values()].sort((a, b) => a[this.key] - b[this.key]);
     return this.sorted;
   }
 

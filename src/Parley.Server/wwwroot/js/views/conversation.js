@@ -1,10 +1,12 @@
 // The open conversation: header, history (scrolls back without end), typing line, composer.
 import { h, fill, confirmDialog, icon } from '../dom.js';
-import { state, on, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
+import { state, on, emit, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
 import { avatar, kindLabel, seenText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
+import { messageExtras } from './reactions.js';
+import { jumpToFocus } from './jump.js';
 
 export function createConversationView({ togglePanel, toast }) {
   let id = null;
@@ -16,6 +18,8 @@ export function createConversationView({ togglePanel, toast }) {
   const headAvatar = h('span', { class: 'head-avatar' });
   const detailsButton = h('button', { type: 'button', class: 'secondary small', id: 'details-button', 'aria-controls': 'side-panel', 'aria-expanded': 'false',
     onclick: () => togglePanel('details', detailsButton) }, 'Details');
+  const pinsButton = h('button', { type: 'button', class: 'secondary small', id: 'pins-button', 'aria-controls': 'side-panel', 'aria-expanded': 'false',
+    onclick: () => togglePanel('pins', pinsButton) }, 'Pins');
   const historyTop = h('div', { class: 'history-top' });
   const list = h('ol', { class: 'message-list', id: 'message-list', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', 'aria-label': 'Messages' });
   const scroller = h('div', { class: 'messages', id: 'messages', tabindex: '0', 'aria-label': 'Message history' }, historyTop, list);
@@ -36,7 +40,7 @@ export function createConversationView({ togglePanel, toast }) {
       h('a', { href: '#/', class: 'icon-button back', 'aria-label': 'Back to conversations' }, icon('back')),
       headAvatar,
       h('div', { class: 'head-text' }, title, subtitle),
-      detailsButton),
+      pinsButton, detailsButton),
     offline, scroller, typingLine, composer, readOnly);
   const element = h('main', { class: 'conversation', id: 'conversation', 'aria-labelledby': 'conversation-title' }, placeholder, body);
 
@@ -140,10 +144,11 @@ export function createConversationView({ togglePanel, toast }) {
       previousSender = m.type === 'system' ? null : m.senderId;
       const seenBy = m === lastMine && c ? seenText(c, m) : null;
       const editing = m.id === editingId;
-      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing]);
+      const extras = messageExtras(id, m, c, toast);
+      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, extras.sig, m.thread?.replyCount]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {
-        mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin,
-        onEdit: () => startEdit(m), onDelete: () => deleteMessage(m),
+        mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin, extras,
+        onEdit: () => startEdit(m), onDelete: () => deleteMessage(m), onThread: () => emit('open-thread', { cid: id, rootId: m.id }),
       })));
     }
     for (const p of t.pending.values()) {
@@ -225,7 +230,10 @@ export function createConversationView({ togglePanel, toast }) {
     if (results.some(r => r.status === 'rejected')) toast('Could not load this conversation');
     renderHead();
     renderMessages();
+    jump();
   }
+
+  const jump = () => jumpToFocus(id, { list, render: renderMessages, unstick: () => { stickToBottom = false; } });
 
   function renderConnection() {
     offline.hidden = state.connection === 'online';
@@ -238,7 +246,8 @@ export function createConversationView({ togglePanel, toast }) {
   on('conversation', cid => { if (cid === id) { renderHead(); renderMessages(); } });
   on('presence', () => renderHead());
   on('typing', cid => { if (cid === id) renderTyping(); });
+  on('focus', () => { if (id && thread(id).loaded) jump(); });
   document.addEventListener('visibilitychange', () => { if (id && stickToBottom) actions.markRead(id); });
 
-  return { element, open, focusComposer: () => input.focus(), detailsButton };
+  return { element, open, focusComposer: () => input.focus(), detailsButton, pinsButton };
 }

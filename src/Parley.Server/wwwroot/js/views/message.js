@@ -58,7 +58,7 @@ export function messageBody(m) {
 }
 
 /**
- * A message item. `ctx`: {mine, showSender, canEdit, canDelete, seenBy (text or null), onEdit, onDelete}.
+ * A message item. `ctx`: {mine, showSender, canEdit, canDelete, seenBy (text or null), onEdit, onDelete, onThread (optional)}.
  */
 export function messageItem(m, ctx) {
   if (m.type === 'system') {
@@ -69,13 +69,19 @@ export function messageItem(m, ctx) {
   const actions = [];
   if (!m.deleted && ctx.canEdit) actions.push(h('button', { type: 'button', class: 'action edit', 'aria-label': 'Edit message', onclick: ctx.onEdit }, 'Edit'));
   if (!m.deleted && ctx.canDelete) actions.push(h('button', { type: 'button', class: 'action delete', 'aria-label': 'Delete message', onclick: ctx.onDelete }, 'Delete'));
+  actions.push(...(ctx.extras?.actions ?? []));
+  if (!m.deleted && ctx.onThread) actions.push(h('button', { type: 'button', class: 'action reply', 'aria-label': 'Reply in thread', onclick: ctx.onThread }, 'Reply'));
+  const replies = m.thread?.replyCount ?? 0;
   return h('li', { class: `message ${ctx.mine ? 'mine' : 'theirs'}${m.deleted ? ' deleted' : ''}`, dataset: { id: m.id, seq: m.seq } },
     h('div', { class: 'message-meta' },
       ctx.showSender ? h('strong', { class: 'sender' }, sender) : h('span', { class: 'visually-hidden' }, ctx.mine ? 'You' : sender),
       h('time', { datetime: m.createdAt, title: fullTime(m.createdAt) }, shortTime(m.createdAt)),
       m.edited && !m.deleted ? h('span', { class: 'edited' }, '(edited)') : null,
+      ctx.extras?.badge,
       actions.length ? h('span', { class: 'message-actions' }, actions) : null),
     h('div', { class: 'bubble' }, messageBody(m)),
+    ctx.extras?.chips,
+    replies && ctx.onThread ? h('button', { type: 'button', class: 'link thread-link', onclick: ctx.onThread }, `${replies} ${replies === 1 ? 'reply' : 'replies'}`) : null,
     ctx.seenBy ? h('p', { class: 'seen-by' }, ctx.seenBy) : null);
 }
 

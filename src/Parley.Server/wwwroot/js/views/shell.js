@@ -7,6 +7,11 @@ import { createSidebar } from './sidebar.js';
 import { createConversationView } from './conversation.js';
 import { renderDetails } from './details.js';
 import { renderNotifications } from './notifications.js';
+import { renderPins, revealMessage } from './pins.js';
+import { createThreadPane } from './threadpane.js';
+import { createSearchPanel } from './search.js';
+
+const PANEL_TITLES = { details: 'Details', notifications: 'Notifications', thread: 'Thread', search: 'Search results', pins: 'Pinned messages' };
 
 const narrow = window.matchMedia('(max-width: 760px)');
 
@@ -22,7 +27,9 @@ export function createShell({ signOut, toast }) {
       h('button', { type: 'button', class: 'icon-button', id: 'close-panel', 'aria-label': 'Close panel', onclick: () => closePanel() }, icon('close'))),
     panelBody);
 
-  const sidebar = createSidebar({ togglePanel, signOut, toast });
+  const threadPane = createThreadPane({ toast });
+  const searchPanel = createSearchPanel({ toast });
+  const sidebar = createSidebar({ togglePanel, signOut, toast, onSearch: text => { showPanel('search'); searchPanel.run(text); } });
   const conversation = createConversationView({ togglePanel, toast });
   const element = h('div', { class: 'shell', dataset: { pane: 'list' } }, sidebar.element, conversation.element, panelElement);
 
@@ -35,6 +42,12 @@ export function createShell({ signOut, toast }) {
     renderPanel();
     syncExpanded();
     panelTitle.focus();
+  }
+
+  /** Opens a panel (or keeps it open) without toggling. */
+  function showPanel(kind) {
+    if (panel === kind) renderPanel();
+    else togglePanel(kind, null);
   }
 
   function closePanel() {
@@ -50,14 +63,21 @@ export function createShell({ signOut, toast }) {
   function syncExpanded() {
     sidebar.bell.setAttribute('aria-expanded', String(panel === 'notifications'));
     conversation.detailsButton.setAttribute('aria-expanded', String(panel === 'details'));
+    conversation.pinsButton.setAttribute('aria-expanded', String(panel === 'pins'));
   }
 
   function renderPanel() {
     if (!panel) return;
-    if (panel === 'details' && !state.openId) return closePanel();
-    panelTitle.textContent = panel === 'details' ? 'Details' : 'Notifications';
-    keepFocus(panelBody, () => fill(panelBody, panel === 'details'
-      ? renderDetails(state.openId, { toast })
+    if ((panel === 'details' || panel === 'pins') && !state.openId) return closePanel();
+    panelTitle.textContent = PANEL_TITLES[panel];
+    // The thread pane and search results keep their own state (a reply being typed): shown, not rebuilt.
+    if (panel === 'thread' || panel === 'search') {
+      const pane = panel === 'thread' ? threadPane.element : searchPanel.element;
+      if (panelBody.firstChild !== pane) fill(panelBody, pane);
+      return;
+    }
+    keepFocus(panelBody, () => fill(panelBody, panel === 'details' ? renderDetails(state.openId, { toast })
+      : panel === 'pins' ? renderPins(state.openId, { toast, onJump: messageId => { if (narrow.matches) closePanel(); revealMessage(state.openId, messageId); } })
       : renderNotifications({
         onOpen: async n => {
           actions.markNotificationRead(n).catch(() => {});
@@ -71,9 +91,10 @@ export function createShell({ signOut, toast }) {
   }
 
   function open(id) {
+    if (panel === 'thread' && id !== state.openId) closePanel();
     state.openId = id;
     element.dataset.pane = id ? 'conversation' : 'list';
-    if (panel === 'details') { if (id) renderPanel(); else closePanel(); }
+    if (panel === 'details' || panel === 'pins') { if (id) renderPanel(); else closePanel(); }
     conversation.open(id);
     emit('navigate-done', id);
     if (id) conversation.focusComposer();
@@ -91,6 +112,8 @@ export function createShell({ signOut, toast }) {
   });
   on('presence', () => { if (panel === 'details') renderPanel(); });
   on('notifications', () => { if (panel === 'notifications') renderPanel(); });
+  on('pins', id => { if (panel === 'pins' && id === state.openId) renderPanel(); });
+  on('open-thread', ({ cid, rootId, focusId }) => { showPanel('thread'); threadPane.show(cid, rootId, focusId); });
   on('navigate', id => { location.hash = id ? `#/c/${encodeURIComponent(id)}` : '#/'; });
   element.addEventListener('keydown', e => { if (e.key === 'Escape' && panel && !e.defaultPrevented) closePanel(); });
 

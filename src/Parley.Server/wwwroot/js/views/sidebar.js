@@ -6,7 +6,12 @@ import { openNewChat, openCreateRoom } from './create.js';
 
 const CONNECTION_TEXT = { online: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' };
 
-export function createSidebar({ togglePanel, signOut, toast }) {
+export function createSidebar({ togglePanel, signOut, toast, onSearch }) {
+  const searchInput = h('input', { type: 'search', id: 'search-input', placeholder: 'Search messages', 'aria-label': 'Search messages', maxlength: 200 });
+  const searchForm = h('form', { class: 'search-form', role: 'search', onsubmit: e => {
+    e.preventDefault();
+    if (searchInput.value.trim()) onSearch(searchInput.value.trim());
+  } }, searchInput);
   const list = h('ul', { class: 'conversation-list', id: 'conversation-list' });
   const empty = h('p', { class: 'empty-list' }, 'No conversations yet. Start a chat with someone, or create a group.');
   const connection = h('span', { class: 'connection', role: 'status', 'aria-live': 'polite' });
@@ -23,6 +28,7 @@ export function createSidebar({ togglePanel, signOut, toast }) {
       h('button', { type: 'button', class: 'primary', id: 'new-chat', onclick: () => openNewChat(toast) }, 'New chat'),
       h('button', { type: 'button', class: 'secondary', id: 'new-group', onclick: () => openCreateRoom('group', toast) }, 'New group'),
       h('button', { type: 'button', class: 'secondary', id: 'new-channel', onclick: () => openCreateRoom('channel', toast) }, 'New channel')),
+    searchForm,
     h('nav', { class: 'conversation-nav', 'aria-label': 'Conversation list' }, list, empty),
     h('footer', { class: 'sidebar-foot' },
       avatar(state.me.name || state.me.username, state.me.id, 'online'),

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using Parley.Server.Api;
+
+namespace Parley.Server.Unread;
+
+/// <summary>POST /api/conversations/{id}/unread {messageId}.</summary>
+public static class MarkUnreadApi
+{
+    public static IServiceCollection AddMarkUnread(this IServiceCollection services) => services.AddSingleton<MarkUnreadService>();
+
+    public static RouteGroupBuilder MapMarkUnread(this RouteGroupBuilder api)
+    {
+        api.MapPost("/conversations/{id}/unread", async (string id, Body<MarkUnreadRequest> body, ClaimsPrincipal user, MarkUnreadService service,
+            CancellationToken ct) => (await service.MarkUnreadAsync(user.Id(), id, body.Value, ct)).ToResult(r => Ok.With(r, "Marked unread")))
+            .WithTags("Messages");
+        return api;
+    }
+}
