@@ -9,6 +9,7 @@
 #
 # Run (bench/Parley.Bench starts its own services this way):
 #   scripts/services.sh start DIR   starts both with their files under DIR, prints PARLEY_TEST_PG=… and PARLEY_TEST_REDIS=… lines
+#                                   (and PARLEY_TEST_S3=… with s3rver when PARLEY_START_S3=1)
 #   scripts/services.sh stop DIR    stops what `start DIR` started and deletes DIR
 
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -87,13 +88,39 @@ start_redis() {
     say "Redis $(redis-server --version | grep -oE 'v=[0-9.]+' | cut -c3-) on 127.0.0.1:$port"
 }
 
-# Stops whatever start_postgres and start_redis started under $work (and only that).
+# An S3-compatible server for the storage tests: s3rver from npm (scripts/s3/package.json, installed with `npm ci`
+# the first time), data under $work/s3, on a free loopback port; announced through PARLEY_TEST_S3 (its URL).
+# Credentials are s3rver's fixed S3RVER / S3RVER; the tests make a bucket per test class.
+start_s3() {
+    local port tries root
+    root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3"
+    if [ ! -x "$root/node_modules/.bin/s3rver" ]; then
+        (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) >"$work/npm-s3.log" 2>&1 \
+            || { cat "$work/npm-s3.log" >&2; die "npm ci in scripts/s3 failed"; }
+    fi
+    port=$(free_port 54568)
+    mkdir -p "$work/s3"
+    node "$root/node_modules/.bin/s3rver" -d "$work/s3" -a 127.0.0.1 -p "$port" --silent </dev/null >"$work/s3.log" 2>&1 &
+    echo $! >"$work/s3.pid"
+    for tries in $(seq 1 60); do
+        port_free "$port" || break
+        [ "$tries" = 60 ] && { cat "$work/s3.log" >&2; die "s3rver on port $port not ready after 30s"; }
+        sleep 0.5
+    done
+    export PARLEY_TEST_S3="http://127.0.0.1:$port"
+    say "s3rver $(node -p "require('$root/node_modules/s3rver/package.json').version") on 127.0.0.1:$port"
+}
+
+# Stops whatever start_postgres, start_redis and start_s3 started under $work (and only that).
 stop_services() {
     if [ -f "$work/pg/postmaster.pid" ]; then
         as_pg "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     if [ -s "$work/redis.pid" ]; then
         kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+    fi
+    if [ -s "$work/s3.pid" ]; then
+        kill "$(cat "$work/s3.pid")" 2>/dev/null || true
     fi
 }
 
@@ -108,8 +135,13 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
             install_missing
             [ -n "${PARLEY_TEST_PG:-}" ] || start_postgres
             [ -n "${PARLEY_TEST_REDIS:-}" ] || start_redis
+            if [ "${PARLEY_START_S3:-}" = 1 ] && [ -z "${PARLEY_TEST_S3:-}" ]; then
+                install_missing nodejs=/usr/bin/node npm=/usr/bin/npm
+                start_s3
+            fi
             echo "PARLEY_TEST_PG=$PARLEY_TEST_PG"
             echo "PARLEY_TEST_REDIS=$PARLEY_TEST_REDIS"
+            [ -z "${PARLEY_TEST_S3:-}" ] || echo "PARLEY_TEST_S3=$PARLEY_TEST_S3"
             ;;
         stop)
             stop_services

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh machine: restores, builds and runs every test project twice, once on
 # SQLite with the in-process event bus and once as a scaled-out node would: PostgreSQL and the Redis bus.
-# PostgreSQL 15 and Redis 7 are installed with apt-get where missing (so are Chromium and nginx) and started
+# PostgreSQL 15 and Redis 7 are installed with apt-get where missing (so are Chromium, nginx and Node.js) and started
 # as throwaway instances on loopback ports of their own (scripts/services.sh), stopped again on exit; the
-# multi-node tests use them in both runs. Prints a closing "N passed, N failed" line (summed over both runs)
-# that CI reads. Before the tests, `dotnet format --verify-no-changes` checks the style of .editorconfig.
+# multi-node tests use them in both runs; so is s3rver, an S3-compatible server from npm, for the storage tests.
+# Prints a closing "N passed, N failed" line (summed over both runs) that CI reads. Before the tests,
+# `dotnet format --verify-no-changes` checks the style of .editorconfig.
 #
 # Already have servers? Set PARLEY_TEST_PG (an admin connection string, e.g.
 # "Host=127.0.0.1;Port=5432;Username=postgres;Password=secret") and/or PARLEY_TEST_REDIS ("host:port")
@@ -36,9 +37,11 @@ dotnet build Parley.slnx -c Release --nologo -v quiet || exit 1
 say "dotnet format --verify-no-changes"
 dotnet format Parley.slnx --verify-no-changes -v q || { echo "dotnet format: style differs from .editorconfig; run 'dotnet format Parley.slnx'" >&2; exit 1; }
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser); the multi-node tests put nginx in front.
-install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx
+# The storage tests run on disk and on S3: s3rver (npm) stands in for S3.
+install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx nodejs=/usr/bin/node npm=/usr/bin/npm
 [ -n "${PARLEY_TEST_PG:-}" ] || start_postgres
 [ -n "${PARLEY_TEST_REDIS:-}" ] || start_redis
+[ -n "${PARLEY_TEST_S3:-}" ] || start_s3
 
 status=0
 run_suite "SQLite" PARLEY_TEST_DB=sqlite || status=1

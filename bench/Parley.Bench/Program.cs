@@ -5,6 +5,7 @@ using Parley.Bench;
 //   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
 //   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000]
 //   dotnet run -c Release --project bench/Parley.Bench -- search [--messages 1000000] [--queries 300] [--backend sqlite|postgres]
+//   dotnet run -c Release --project bench/Parley.Bench -- uploads [--storage disk|s3] [--files 20] [--megabytes 10] [--concurrency 4] [--images 10]
 // --backend postgres (the default with --nodes above 1) runs the nodes on PostgreSQL + Redis started for the run.
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "messages";
 string? Option(string name) => args.SkipWhile(a => a != $"--{name}").Skip(1).FirstOrDefault();
@@ -14,6 +15,8 @@ var root = FindRepositoryRoot();
 var report = new Report(scenario);
 Deployment? deployment = null;
 string? sqliteFile = null;
+S3Service? s3 = null;
+var storage = Option("storage") ?? "disk";
 IReadOnlyList<Uri> urls;
 if (Option("url") is { } given)
 {
@@ -30,6 +33,11 @@ else
     var settings = new Dictionary<string, string> { ["Auth:PasswordIterations"] = "1000" };
     // The search benchmark loads its messages straight into the database file, so it picks where that is.
     if (scenario == "search") settings["ConnectionStrings:Sqlite"] = $"Data Source={sqliteFile = SearchDatabaseFile()}";
+    if (scenario == "uploads")
+    {
+        settings["Uploads:QuotaBytesPerUser"] = "0";
+        if (storage == "s3") foreach (var (key, value) in (s3 = await S3Service.StartAsync(root)).Settings) settings[key] = value;
+    }
     deployment = await Deployment.StartAsync(root, BuildServer(root), nodes, Option("backend") ?? (nodes > 1 ? "postgres" : "sqlite"), settings);
     urls = deployment.Urls;
     report.Fact("backend", deployment.Backend == "postgres" ? "PostgreSQL + Redis bus" : "SQLite + in-process bus");
@@ -71,14 +79,19 @@ try
             report.Fact("messages", Int("messages", 1_000_000));
             await SearchScenario.RunAsync(url, () => SearchScenario.OpenAsync(pg, sqliteFile!), Int("messages", 1_000_000), Int("queries", 300), report);
             break;
+        case "uploads":
+            report.Fact("storage", storage == "s3" ? "S3 (s3rver on loopback)" : "disk");
+            await UploadsScenario.RunAsync(url, storage, Int("files", 20), Int("megabytes", 10), Int("concurrency", 4), Int("images", 10), report, memory);
+            break;
         default:
-            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle, search)");
+            Console.Error.WriteLine($"unknown scenario '{scenario}' (known: messages, fanout, idle, search, uploads)");
             return 2;
     }
 }
 finally
 {
     if (deployment is not null) await deployment.DisposeAsync();
+    if (s3 is not null) await s3.DisposeAsync();
 }
 report.Write(Path.Combine(root, "bench", "results"));
 return 0;

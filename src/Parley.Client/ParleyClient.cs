@@ -55,6 +55,16 @@ public sealed class ParleyClient(HttpClient http)
     public Task<JsonElement> GetMessagesBeforeAsync(string conversationId, long beforeSeq, int limit, CancellationToken ct = default) =>
         SendAsync(HttpMethod.Get, $"/api/conversations/{conversationId}/messages?before={beforeSeq}&limit={limit}", null, ct);
 
+    /// <summary>POST /api/uploads (multipart/form-data, field "file"): the upload {id, url, name, contentType, size, …}.</summary>
+    public async Task<JsonElement> UploadAsync(Stream content, string fileName, CancellationToken ct = default)
+    {
+        using var form = new MultipartFormDataContent { { new StreamContent(content), "file", fileName } };
+        using var response = await Http.PostAsync("/api/uploads", form, ct);
+        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+        if (!response.IsSuccessStatusCode) throw new ParleyApiException((int)response.StatusCode, document.RootElement.ToString());
+        return document.RootElement.GetProperty("data").Clone();
+    }
+
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct = default)
     {
         using var request = new HttpRequestMessage(method, path);

@@ -7,12 +7,14 @@ using Parley.Server.Messages;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Previews;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Unread;
 using Parley.Server.Safety;
 using Parley.Server.Search;
 using Parley.Server.Threads;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server;
@@ -86,6 +88,8 @@ public static class Hosting
         services.AddSingleton<ConversationService>();
         services.AddConversationRequests();
         services.AddSingleton<AccountService>();
+        services.AddUploads();
+        services.AddPreviews();
         services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();

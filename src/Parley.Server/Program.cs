@@ -15,6 +15,7 @@ using Parley.Server.Realtime;
 using Parley.Server.Unread;
 using Parley.Server.Search;
 using Parley.Server.Threads;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -36,6 +37,7 @@ var app = builder.Build();
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 await app.ApplyServerAdminsAsync();
+await app.EnsureStorageAsync();
 
 app.UseCompatProfiles();
 app.UseParleyErrors();
@@ -67,6 +69,7 @@ api.MapConnect();
 api.MapAgents();
 api.MapAdmin();
 api.MapConversationModeration();
+api.MapUploads();
 
 app.LogListeningUrls();
 app.Run();

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Parley.Server.Api;
 using Parley.Server.Data;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -47,6 +48,10 @@ public sealed class MessageRow
     public long? ThreadReplyCount { get; set; }
     public long? ThreadLastReplyAt { get; set; }
     public string? ThreadParticipantIds { get; set; }
+    /// <summary>The link preview (JSON) the background fetch stored.</summary>
+    public string? Preview { get; set; }
+    /// <summary>Not a column: the uploads the message holds, with URLs signed for whoever will see them.</summary>
+    public IReadOnlyList<AttachmentDto>? Attachments { get; set; }
 }
 
 /// <summary>Who sent a message, with the profile fields seed 001 shows (name, email, profilePicture).</summary>
@@ -80,6 +85,13 @@ public sealed record MessageDto(
 {
     /// <summary>Filled by the reactions feature through <see cref="MessageDecorators"/>; empty on a deleted message.</summary>
     public IReadOnlyList<ReactionSummary> Reactions { get; init; } = [];
+    /// <summary>Files sent with the message (issue #15); absent when none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AttachmentDto>? Attachments { get; init; }
+
+    /// <summary>The first link's preview {url, title, description, imageUrl, siteName}, once fetched.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), JsonConverter(typeof(RawJsonConverter))]
+    public string? Preview { get; init; }
 
     /// <param name="directKey">The direct conversation's sorted pair "a:b", from which receiverId is the side that did not send.</param>
     public static MessageDto From(MessageRow r, string? directKey, bool read)
@@ -91,7 +103,11 @@ public sealed record MessageDto(
         return new MessageDto(r.Id, r.ConversationId, Math.Max(0, r.Seq), r.SenderId, MessageSender.Of(r), ReceiverOf(directKey, r.SenderId),
             r.Type, content, content, r.Type, created, deleted ? null : r.FileUrl, deleted ? null : r.Payload, r.ClientMessageId, r.ReplyToId,
             created, Clock.ToTime(r.EditedAt), r.EditedAt is not null, deleted, Clock.ToTime(r.DeletedAt), r.DeletedBy, read, "saved",
-            ThreadId: r.ThreadId, ThreadSeq: r.ThreadSeq, AlsoInConversation: r.ThreadId is null ? null : r.Seq > 0, Thread: ThreadSummary.Of(r));
+            ThreadId: r.ThreadId, ThreadSeq: r.ThreadSeq, AlsoInConversation: r.ThreadId is null ? null : r.Seq > 0, Thread: ThreadSummary.Of(r))
+        {
+            Attachments = deleted ? null : r.Attachments,
+            Preview = deleted ? null : r.Preview,
+        };
     }
 
     private static string? ReceiverOf(string? directKey, string senderId)

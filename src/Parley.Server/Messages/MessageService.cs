@@ -5,6 +5,7 @@ using Parley.Server.Data;
 using Parley.Server.Events;
 using Parley.Server.Presence;
 using Parley.Server.Safety;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Messages;
@@ -16,7 +17,7 @@ namespace Parley.Server.Messages;
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
     TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
-    IThreadReplies threads)
+    IThreadReplies threads, Attachments attachments)
 {
     public const int SeenByLimit = 100;
 
@@ -52,6 +53,12 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
                 FileUrl = m.FileUrl, Payload = m.Payload, ClientMessageId = m.ClientMessageId, ReplyToId = m.ReplyToId, CreatedAt = now, ThreadId = m.ThreadId,
                 SenderUsername = access.MyUsername, SenderName = access.MyName, SenderPicture = access.MyPicture, SenderEmail = access.MyEmail,
             };
+            if (m.Attachments is { } uploadIds)
+            {
+                var claimed = await attachments.ClaimAsync(connection, tx, uploadIds, callerId, conversationId, row.Id);
+                if (!claimed.Ok) return claimed.Error!;
+                row.Attachments = claimed.Value;
+            }
             var appended = m.ThreadId is null
                 ? await MessageStore.AppendAsync(batch, row, access.DirectKey)
                 : await threads.AppendReplyAsync(batch, row, m.AlsoInConversation, access.DirectKey, access.MyName ?? access.MyUsername);
@@ -73,6 +80,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var original = await MessageStore.FindByClientIdAsync(read, null, conversationId, callerId, m.ClientMessageId!);
         if (original is null) return Failure.Conflict("Duplicate clientMessageId");
         var access2 = await MessageStore.AccessAsync(read, null, conversationId, callerId);
+        await LoadAttachmentsAsync(read, null, original, UrlScope.User(callerId));
         var markers = await MessageStore.LowestMarkersAsync(read, null, conversationId);
         return new SendResult(MessageDto.From(original, access2?.DirectKey, markers.IsRead(original.Seq, original.SenderId)), false);
     }
@@ -113,6 +121,8 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         // Seqs are gap-free, so every page is a seq range found through the (conversation_id, seq) index.
         var range = HistoryRange.Of(query.Before, query.After, page, limit, access.LastSeq);
         var rows = await MessageStore.RangeAsync(connection, access.Id, range.FromExclusive, range.ToInclusive);
+        var files = await attachments.ForRangeAsync(connection, null, access.Id, range.FromExclusive, range.ToInclusive, UrlScope.User(callerId));
+        foreach (var r in rows) r.Attachments = files.GetValueOrDefault(r.Id);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
         var messages = await decorators.ApplyAsync(connection, null,
             rows.Select(r => MessageDto.From(r, access.DirectKey, markers.IsRead(r.Seq, r.SenderId))).ToList(), callerId);
@@ -126,6 +136,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
+        await LoadAttachmentsAsync(connection, null, row, UrlScope.User(callerId));
         return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
 
@@ -144,6 +155,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             var now = Clock.NowMs();
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
             (row.Content, row.EditedAt) = (content, now);
+            await LoadAttachmentsAsync(connection, tx, row, UrlScope.Conversation(row.ConversationId));
             var dto = await ViewAsync(connection, tx, row, access);
             var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
             await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
@@ -199,6 +211,10 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         if (await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is not { } access) return Failure.MessageNotFound;
         return (row, access);
     }
+
+    /// <summary>The message's attachments, with URLs signed for <paramref name="scope"/>.</summary>
+    private async Task LoadAttachmentsAsync(DbConnection connection, DbTransaction? tx, MessageRow row, UrlScope scope) =>
+        row.Attachments = (await attachments.ForRangeAsync(connection, tx, row.ConversationId, row.Seq - 1, row.Seq, scope)).GetValueOrDefault(row.Id);
 
     private static async Task<MessageDto> ViewAsync(DbConnection connection, DbTransaction? tx, MessageRow row, MessageAccess access)
     {

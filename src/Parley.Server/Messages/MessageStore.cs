@@ -36,7 +36,7 @@ public static class MessageStore
     /// <summary>The columns of a <see cref="MessageRow"/>, from messages x and its <see cref="Joins"/>.</summary>
     public const string Columns = """
         x.id, x.conversation_id, x.seq, x.sender_id, x.type, x.content, x.file_url, x.payload, x.client_message_id, x.reply_to_id,
-            x.created_at, x.edited_at, x.deleted_at, x.deleted_by,
+            x.created_at, x.edited_at, x.deleted_at, x.deleted_by, x.preview,
             u.username AS sender_username, u.name AS sender_name, u.profile_picture AS sender_picture, u.email AS sender_email, u.deleted_at AS sender_deleted_at,
             x.thread_id, x.thread_seq, t.reply_count AS thread_reply_count, t.last_reply_at AS thread_last_reply_at, t.participant_ids AS thread_participant_ids
         """;

@@ -96,3 +96,33 @@ export const endpoints = {
   readNotification: id => api.put(`/notifications/${q(id)}/read`),
   readAllNotifications: () => api.put('/notifications/read-all'),
 };
+
+/**
+ * POST /api/uploads as multipart/form-data through XMLHttpRequest, which (unlike fetch) reports upload progress.
+ * `onProgress(fraction)`; resolves to the upload {id, url, name, contentType, size, width?, height?, thumbnailUrl?}.
+ * `signal` aborts it.
+ */
+export function upload(file, { conversationId, onProgress, signal } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/uploads');
+    const token = session.token();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = e => { if (e.lengthComputable) onProgress?.(e.loaded / e.total); };
+    xhr.onload = () => {
+      const envelope = xhr.response;
+      if (xhr.status >= 200 && xhr.status < 300 && envelope?.success !== false) return resolve(envelope?.data);
+      const error = envelope?.error ?? {};
+      if (xhr.status === 401 && token) onUnauthorized();
+      reject(new ApiError(xhr.status, error.code ?? 'error', error.message ?? `Upload failed (${xhr.status})`, error.details));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server. Check your connection.'));
+    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort());
+    const form = new FormData();
+    if (conversationId) form.append('conversationId', conversationId);
+    form.append('file', file, file.name || 'pasted-image.png');
+    xhr.send(form);
+  });
+}

@@ -48,7 +48,7 @@ export class Thread {
   markDeleted(id, deletedBy, deletedAt) {
     const old = this.byId.get(id);
     if (!old) return;
-    this.byId.set(id, { ...old, deleted: true, content: null, fileUrl: null, payload: null, deletedBy, deletedAt });
+    this.byId.set(id, { ...old, deleted: true, content: null, fileUrl: null, payload: null, attachments: undefined, preview: undefined, deletedBy, deletedAt });
     this.sorted = null;
   }
 }

@@ -67,3 +67,15 @@ export function seenText(c, m) {
   const names = readers.map(x => x.name || x.username);
   return names.length > 3 ? `Seen by ${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : `Seen by ${names.join(', ')}`;
 }
+
+/** The typing line: who is typing in the open conversation, or nothing. */
+export function typingText(names) {
+  return !names.length ? '' : names.length === 1 ? `${names[0]} is typing…`
+    : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+}
+
+/** The banner shown while the socket is down. */
+export function connectionText({ connection, everOnline }) {
+  return connection === 'offline' && !everOnline ? 'Connecting…'
+    : 'Connection lost. Reconnecting… new messages will appear when it is back.';
+}

@@ -3,10 +3,11 @@ import { h, fill, confirmDialog, icon } from '../dom.js';
 import { state, on, emit, thread, titleOf, otherMember, statusOf, memberOf, typingNames } from '../store.js';
 import * as actions from '../actions.js';
 import { ApiError } from '../api.js';
-import { avatar, kindLabel, seenText } from './common.js';
+import { avatar, kindLabel, seenText, typingText, connectionText } from './common.js';
 import { messageItem, pendingItem } from './message.js';
 import { messageExtras } from './reactions.js';
 import { jumpToFocus } from './jump.js';
+import { createUploadTray } from './uploads.js';
 
 export function createConversationView({ togglePanel, toast }) {
   let id = null;
@@ -26,14 +27,14 @@ export function createConversationView({ togglePanel, toast }) {
   const typingLine = h('p', { class: 'typing', id: 'typing-indicator', 'aria-live': 'polite' });
   const input = h('textarea', { id: 'composer-input', rows: 1, placeholder: 'Write a message', autocomplete: 'off', maxlength: 10000, 'aria-describedby': 'composer-hint' });
   const inputLabel = h('label', { for: 'composer-input', class: 'visually-hidden' }, 'Message');
+  const files = createUploadTray({ conversationId: () => id, toast });
   const composer = h('form', { class: 'composer', id: 'composer', onsubmit: e => { e.preventDefault(); submit(); } },
-    inputLabel, input,
+    files.input, files.button, inputLabel, input,
     h('button', { type: 'submit', class: 'primary send', id: 'send-button' }, 'Send'),
     h('p', { class: 'visually-hidden', id: 'composer-hint' }, 'Enter sends, Shift+Enter adds a new line, Up arrow edits your last message.'));
   const readOnly = h('p', { class: 'read-only', hidden: true }, 'Only the owner and admins post in this channel.');
   const offline = h('p', { class: 'offline-banner', role: 'status', hidden: true });
-  const placeholder = h('div', { class: 'placeholder' },
-    h('p', {}, 'Pick a conversation on the left, or start a new chat.'));
+  const placeholder = h('div', { class: 'placeholder' }, h('p', {}, 'Pick a conversation on the left, or start a new chat.'));
 
   const body = h('div', { class: 'conversation-body', hidden: true },
     h('header', { class: 'conversation-head' },
@@ -41,7 +42,8 @@ export function createConversationView({ togglePanel, toast }) {
       headAvatar,
       h('div', { class: 'head-text' }, title, subtitle),
       pinsButton, detailsButton),
-    offline, scroller, typingLine, composer, readOnly);
+    offline, scroller, typingLine, files.tray, composer, readOnly);
+  files.wire(body, input);
   const element = h('main', { class: 'conversation', id: 'conversation', 'aria-labelledby': 'conversation-title' }, placeholder, body);
 
   // Older history loads when the top of the list scrolls into view (and by button, for keyboards).
@@ -62,13 +64,15 @@ export function createConversationView({ togglePanel, toast }) {
     } catch { toast('Could not load older messages'); }
   }
 
-  function submit() {
-    const text = input.value.trim();
-    if (!text || !id) return;
+  async function submit() {
+    const [text, target] = [input.value.trim(), id];
+    if ((!text && !files.count) || !target) return;
     input.value = '';
     grow();
     stickToBottom = true;
-    actions.send(id, text);
+    const attachments = files.count ? await files.take() : [];
+    if (attachments.length) actions.send(target, text, { type: text ? 'text' : 'file', attachments });
+    else if (text) actions.send(target, text);
   }
 
   input.addEventListener('keydown', e => {
@@ -145,7 +149,7 @@ export function createConversationView({ togglePanel, toast }) {
       const seenBy = m === lastMine && c ? seenText(c, m) : null;
       const editing = m.id === editingId;
       const extras = messageExtras(id, m, c, toast);
-      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, seenBy, showSender, admin, editing, extras.sig, m.thread?.replyCount]);
+      const sig = JSON.stringify([m.content, m.edited, m.deleted, m.fileUrl, m.payload, m.attachments?.length, m.preview, seenBy, showSender, admin, editing, extras.sig, m.thread?.replyCount]);
       wanted.push(reuse(`m:${m.id}`, sig, () => editing ? editForm(m) : messageItem(m, {
         mine, showSender, seenBy, canEdit: mine && m.type === 'text', canDelete: mine || admin, extras,
         onEdit: () => startEdit(m), onDelete: () => deleteMessage(m), onThread: () => emit('open-thread', { cid: id, rootId: m.id }),
@@ -195,20 +199,15 @@ export function createConversationView({ togglePanel, toast }) {
     composer.hidden = !canPost;
     readOnly.hidden = canPost;
   }
-
   function renderTyping() {
-    if (!id) return;
-    const names = typingNames(id);
-    typingLine.textContent = !names.length ? ''
-      : names.length === 1 ? `${names[0]} is typing…`
-        : names.length === 2 ? `${names[0]} and ${names[1]} are typing…` : 'Several people are typing…';
+    if (id) typingLine.textContent = typingText(typingNames(id));
   }
-
   async function open(next) {
     if (next === id) return;
     if (id) actions.stopTyping(id);
     id = next;
     editingId = null;
+    files.clear();
     items.clear();
     list.replaceChildren();
     stickToBottom = true;
@@ -232,13 +231,11 @@ export function createConversationView({ togglePanel, toast }) {
     renderMessages();
     jump();
   }
-
   const jump = () => jumpToFocus(id, { list, render: renderMessages, unstick: () => { stickToBottom = false; } });
 
   function renderConnection() {
     offline.hidden = state.connection === 'online';
-    offline.textContent = state.connection === 'offline' && !state.everOnline ? 'Connecting…'
-      : 'Connection lost. Reconnecting… new messages will appear when it is back.';
+    offline.textContent = connectionText(state);
   }
 
   on('connection', renderConnection);

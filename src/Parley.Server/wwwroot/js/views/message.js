@@ -1,6 +1,7 @@
 // One message as a list item: text, file link, the typed messages with their payload, system lines.
 import { h, shortTime, fullTime, safeUrl, icon } from '../dom.js';
 import { TYPE_LABELS } from './common.js';
+import { attachmentList, previewCard } from './attachments.js';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"]+/g;
 
@@ -34,9 +35,17 @@ function payloadList(payload) {
   ]));
 }
 
-/** The visible body of a message, by type. */
+/** The visible body of a message: by type, then its files and its link preview. */
 export function messageBody(m) {
   if (m.deleted) return h('p', { class: 'text deleted-text' }, 'This message was deleted');
+  const files = attachmentList(m.attachments);
+  const preview = m.preview ? previewCard(m.preview) : null;
+  if (!files && !preview) return typedBody(m);
+  const text = m.content ? h('p', { class: 'text' }, linkify(m.content)) : null;
+  return h('div', { class: 'message-body' }, m.type === 'file' && !m.fileUrl ? text : typedBody(m), files, preview);
+}
+
+function typedBody(m) {
   const text = m.content ?? '';
   switch (m.type) {
     case 'text':
