@@ -10,10 +10,10 @@ using Parley.Server.Presence;
 using Parley.Server.Previews;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
-using Parley.Server.Unread;
 using Parley.Server.Safety;
 using Parley.Server.Search;
 using Parley.Server.Threads;
+using Parley.Server.Unread;
 using Parley.Server.Uploads;
 using Parley.Server.Users;
 

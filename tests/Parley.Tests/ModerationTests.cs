@@ -75,7 +75,8 @@ public sealed class ModerationTests(AdminApp app) : IClassFixture<AdminApp>
         (await dan.PostAsync($"/api/conversations/{group}/messages", new { content = "let me talk" })).ExpectError(403, "timed_out");
         var ack = await danSocket.RequestAsync("message:send", new { conversationId = group, content = "let me talk" });
         Assert.Equal("timed_out", ack.GetProperty("error").Str("code"));
-        await owner.SendAsync(group, "you can still read");
+        var ownMessage = await owner.SendAsync(group, "you can still read");
+        (await dan.PutAsync($"/api/conversations/{group}/messages/{ownMessage.Str("id")}/reactions/%F0%9F%91%8D")).ExpectError(403, "timed_out");
         Assert.Contains(await dan.HistoryAsync(group), m => m.Str("content") == "you can still read");
 
         (await owner.PutAsync($"/api/conversations/{group}/members/{dan.Id}/timeout", new { until = (DateTimeOffset?)null })).Expect(200);
