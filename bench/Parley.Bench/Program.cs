@@ -3,7 +3,7 @@ using Parley.Bench;
 
 // Parley benchmarks: bounded in count and time, against 127.0.0.1 only.
 //   dotnet run -c Release --project bench/Parley.Bench -- messages [--messages 100000] [--senders 8] [--warmup 30000] [--url http://127.0.0.1:PORT [--server-pid PID]]
-//   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000]
+//   dotnet run -c Release --project bench/Parley.Bench -- fanout [--nodes 2] [--backend sqlite|postgres] [--rates 100,1000] [--transports gateway,socketio]
 //   dotnet run -c Release --project bench/Parley.Bench -- search [--messages 1000000] [--queries 300] [--backend sqlite|postgres]
 //   dotnet run -c Release --project bench/Parley.Bench -- uploads [--storage disk|s3] [--files 20] [--megabytes 10] [--concurrency 4] [--images 10]
 // --backend postgres (the default with --nodes above 1) runs the nodes on PostgreSQL + Redis started for the run.
@@ -66,7 +66,10 @@ try
             var rates = (Option("rates") ?? "100,250,400,1000,2000,4000,6000,8000").Split(',').Select(int.Parse).ToArray();
             report.Fact("cpuMsPerMsg", "CPU time of the nodes, and of PostgreSQL and Redis when the bench started them, per message sent, over the rate's run");
             report.Fact("dbCpuMsPerMsg", "the part of cpuMsPerMsg spent in PostgreSQL and Redis (SQLite runs inside the node)");
-            await FanoutScenario.RunAsync(urls, Int("receivers", 50), Int("senders", 5), Int("seconds", 10), rates, report, memory, deployment is null ? null : deployment.CpuMs);
+            var transports = (Option("transports") ?? "gateway,socketio").Split(',');
+            report.Fact("transport", "how receivers get the messages: gateway (the native WebSocket) or socketio (Socket.IO, WebSocket transport); senders use the gateway");
+            await FanoutScenario.RunAsync(urls, Int("receivers", 50), Int("senders", 5), Int("seconds", 10), rates, transports, report, memory,
+                deployment is null ? null : deployment.CpuMs);
             break;
         case "idle":
             if (memory is null) throw new ArgumentException("idle measures the server's memory: let the bench start the server (no --url)");

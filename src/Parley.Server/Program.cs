@@ -16,6 +16,7 @@ using Parley.Server.Search;
 using Parley.Server.Threads;
 using Parley.Server.Unread;
 using Parley.Server.Uploads;
+using Parley.Server.SocketIo;
 using Parley.Server.Users;
 using Parley.Server.Web;
 
@@ -30,6 +31,7 @@ builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
 builder.Services.AddModeration();
 builder.Services.AddCompatProfiles();
+builder.Services.AddSocketIo();
 builder.Services.AddParleyOpenApi();
 
 var app = builder.Build();
@@ -50,6 +52,7 @@ app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapGateway();
+app.MapSocketIo();
 
 var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();

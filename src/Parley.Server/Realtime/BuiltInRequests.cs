@@ -36,7 +36,7 @@ public static class BuiltInRequests
         if (since < 0) return Failure.Invalid("since", "since is required: the cursor of the last event you received (0 for none)");
         if (limit is < 1 or > RealtimeApi.MaxSyncLimit) return Failure.Invalid("limit", $"Must be a whole number from 1 to {RealtimeApi.MaxSyncLimit}");
 
-        var connection = (GatewayConnection)call.Socket;
+        var connection = (IRealtimeConnection)call.Socket;
         connection.BeginReplay();
         call.AfterAck(connection.EndReplay);
         var page = await call.Get<EventReplay>().SinceAsync(call.UserId, since, limit, ct);

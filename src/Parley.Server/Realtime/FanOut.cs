@@ -6,9 +6,9 @@ namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
-/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. The frame is
-/// serialised once per profile, on the first local recipient of that profile, and the same bytes are queued for all of
-/// them. Messages between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
+/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
+/// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
+/// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
 /// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
 public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, ILogger<FanOut> logger)
@@ -43,13 +43,13 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         if (changed is not null && e.Type != ConversationEventTypes.ConversationDeleted) members.Invalidate(changed);
         try
         {
-            var frames = new ProfileFrames();
+            EventDelivery? delivery = null;
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                    if (userId != e.ExceptUserId) Send(userId, e, ref frames);
+                    if (userId != e.ExceptUserId) Send(userId, e, ref delivery);
             }
-            else if (e.UserId is { } userId) Send(userId, e, ref frames);
+            else if (e.UserId is { } userId) Send(userId, e, ref delivery);
         }
         catch (Exception error)
         {
@@ -62,9 +62,12 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         }
     }
 
-    private void Send(string userId, ChatEvent e, ref ProfileFrames frames)
+    private void Send(string userId, ChatEvent e, ref EventDelivery? delivery)
     {
-        foreach (var connection in registry.Of(userId)) connection.Enqueue(frames.For(e, connection.Profile));
+        var connections = registry.Of(userId);
+        if (connections.IsEmpty) return;
+        delivery ??= new EventDelivery(e);
+        foreach (var connection in connections) connection.Deliver(delivery);
     }
 
     [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]

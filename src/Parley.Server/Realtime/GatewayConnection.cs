@@ -11,7 +11,7 @@ namespace Parley.Server.Realtime;
 /// Fan-out only ever calls <see cref="Enqueue"/>, which never waits: a full queue closes this socket with 1013
 /// instead of slowing the broadcast down for everyone else.
 /// </summary>
-public sealed partial class GatewayConnection : IThreadPoolWorkItem, IGatewaySocket
+public sealed partial class GatewayConnection : IThreadPoolWorkItem, IRealtimeConnection
 {
     private readonly WebSocket _socket;
     private readonly GatewayOptions _options;
@@ -44,6 +44,9 @@ public sealed partial class GatewayConnection : IThreadPoolWorkItem, IGatewaySoc
     public Func<GatewayConnection, InFrame, CancellationToken, ValueTask> OnFrame { get; set; } = (_, _, _) => ValueTask.CompletedTask;
 
     public int CountInvalidFrame() => Interlocked.Increment(ref _invalidFrames);
+
+    public void Deliver(EventDelivery delivery) =>
+        Enqueue(Profile == CompatProfile.Parley ? delivery.Native : delivery.For(ProfileFrames.Key(Profile), ProfileFrames.Build));
 
     /// <summary>Queues a frame without waiting; on overflow the socket is closed (1013) and false returned.</summary>
     public bool Enqueue(OutFrame frame)

@@ -41,15 +41,25 @@ public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> tabl
             var type = typeElement.GetString()!;
             root.TryGetProperty("data", out var data);
             var call = new GatewayCall(connection, type, data, services);
-            var outcome = await AnswerAsync(call, ct);
+            var outcome = await AnswerAsync(call, null, ct);
             await connection.SendAsync(Frames.Ack(id, outcome), ct);
             call.Acked();
         }
     }
 
-    private async ValueTask<Outcome<object?>> AnswerAsync(GatewayCall call, CancellationToken ct)
+    /// <summary>Answers one request of another transport (Socket.IO) with the same handlers (or <paramref name="handler"/>, a
+    /// transport's own name for one); <paramref name="ack"/> queues the answer.</summary>
+    public async ValueTask AnswerAsync(IRealtimeConnection connection, string type, JsonElement data, GatewayHandler? handler,
+        Func<Outcome<object?>, ValueTask> ack, CancellationToken ct)
     {
-        if (!table.Value.TryGet(call.Type, out var handler))
+        var call = new GatewayCall(connection, type, data, services);
+        await ack(await AnswerAsync(call, handler, ct));
+        call.Acked();
+    }
+
+    private async ValueTask<Outcome<object?>> AnswerAsync(GatewayCall call, GatewayHandler? handler, CancellationToken ct)
+    {
+        if (handler is null && !table.Value.TryGet(call.Type, out handler))
             return new Failure(400, "unknown_request", $"Unknown request type '{call.Type}'",
                 new Dictionary<string, string[]> { ["type"] = [.. table.Value.Types.Order()] });
         try

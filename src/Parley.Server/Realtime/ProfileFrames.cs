@@ -6,21 +6,18 @@ using Parley.Server.Events;
 namespace Parley.Server.Realtime;
 
 /// <summary>
-/// The native gateway's frames of one event, one per compatibility profile (shaped by Compat's EventShaper), each
-/// built the first time a socket of that profile needs it: a fan-out serialises an event once per profile present,
-/// and sockets on the default profile cost what they always did.
+/// The native gateway's frames in a compatibility profile (shaped by Compat's EventShaper). Fan-out caches one frame
+/// per profile in its <see cref="EventDelivery"/> under <see cref="Key"/>, so an event is shaped once per profile
+/// present, and sockets on the default profile cost what they always did.
 /// </summary>
-public struct ProfileFrames
+public static class ProfileFrames
 {
-    private OutFrame? _parley, _seed000, _seed001, _seed004;
+    private static readonly object[] Keys = [.. Enum.GetValues<CompatProfile>().Select(p => (object)p)];
 
-    public OutFrame For(ChatEvent e, CompatProfile profile) => profile switch
-    {
-        CompatProfile.Parley => _parley ??= Frames.Event(e),
-        CompatProfile.Seed000 => _seed000 ??= Of(e, profile),
-        CompatProfile.Seed001 => _seed001 ??= Of(e, profile),
-        _ => _seed004 ??= Of(e, profile),
-    };
+    /// <summary>The profile's key in an <see cref="EventDelivery"/> (one boxed value per profile, compared by reference).</summary>
+    public static object Key(CompatProfile profile) => Keys[(int)profile];
+
+    public static readonly Func<ChatEvent, object, OutFrame> Build = static (e, key) => Of(e, (CompatProfile)key);
 
     /// <summary>A frame of the socket's own (<c>ready</c>) in its profile.</summary>
     public static OutFrame Message<T>(string type, T data, CompatProfile profile)
