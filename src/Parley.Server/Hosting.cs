@@ -10,6 +10,7 @@ using Parley.Server.Presence;
 using Parley.Server.Previews;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
+using Parley.Server.Safety;
 using Parley.Server.Search;
 using Parley.Server.Threads;
 using Parley.Server.Unread;
@@ -89,6 +90,8 @@ public static class Hosting
         services.AddSingleton<AccountService>();
         services.AddUploads();
         services.AddPreviews();
+        services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
+        services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddSingleton<MessageDecorators>();

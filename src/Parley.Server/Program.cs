@@ -6,6 +6,7 @@ using Parley.Server.Compat;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Moderation;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
@@ -28,6 +29,7 @@ builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContex
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
 builder.Services.AddParleyFeatures();
+builder.Services.AddModeration();
 builder.Services.AddCompatProfiles();
 builder.Services.AddSocketIo();
 builder.Services.AddParleyOpenApi();
@@ -36,6 +38,7 @@ var app = builder.Build();
 
 await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
+await app.ApplyServerAdminsAsync();
 await app.EnsureStorageAsync();
 
 app.UseCompatProfiles();
@@ -67,6 +70,8 @@ api.MapStatus();
 api.MapRealtime();
 api.MapConnect();
 api.MapAgents();
+api.MapAdmin();
+api.MapConversationModeration();
 api.MapUploads();
 
 app.LogListeningUrls();

@@ -3,7 +3,12 @@ namespace Parley.Server.Api;
 /// <summary>An expected failure as a value: REST turns it into an error envelope, the gateway into an ack with ok:false.</summary>
 public sealed record Failure(int Status, string Code, string Message, object? Details = null)
 {
-    public IResult ToResult() => ApiError.Result(Status, Code, Message, Details);
+    /// <summary>Whole seconds to wait (a 429): the Retry-After header on REST; <c>details.retryAfter</c> on both REST and socket.</summary>
+    public int? RetryAfter { get; init; }
+
+    public IResult ToResult() => RetryAfter is { } seconds
+        ? new RetryAfterResult(ApiError.Result(Status, Code, Message, Details), seconds)
+        : ApiError.Result(Status, Code, Message, Details);
     public ErrorBody ToBody() => new(Code, Message, Status, Details);
 
     public static Failure BadRequest(string message, object? details = null) => new(400, "bad_request", message, details);
@@ -15,6 +20,11 @@ public sealed record Failure(int Status, string Code, string Message, object? De
     public static Failure Conflict(string message) => new(409, "conflict", message);
     public static Failure TooLarge(string message) => new(413, "payload_too_large", message);
     public static Failure TooMany(string message) => new(429, "rate_limited", message);
+    public static Failure TooMany(string message, TimeSpan wait)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        return new(429, "rate_limited", message, new RetryAfterDetails(seconds, (long)Math.Ceiling(wait.TotalMilliseconds))) { RetryAfter = seconds };
+    }
     public static Failure Unavailable(string message) => new(503, "unavailable", message);
 
     public static readonly Failure ConversationNotFound = NotFound("Conversation not found");
@@ -35,4 +45,16 @@ public readonly struct Outcome<T>
     public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
 
     public IResult ToResult(Func<T, IResult> onSuccess) => Error is null ? onSuccess(Value!) : Error.ToResult();
+}
+
+public sealed record RetryAfterDetails(int RetryAfter, long RetryAfterMs);
+
+/// <summary>The error envelope with a Retry-After header.</summary>
+internal sealed class RetryAfterResult(IResult inner, int seconds) : IResult
+{
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return inner.ExecuteAsync(httpContext);
+    }
 }

@@ -24,7 +24,7 @@ public static class AuthApi
     }
 
     private static async Task<IResult> Register(Body<RegisterRequest> body, UserStore users, IPasswordHasher<UserRow> hasher,
-        TokenService tokens, PresenceTracker presence, CancellationToken ct)
+        TokenService tokens, PresenceTracker presence, ServerAdmins admins, CancellationToken ct)
     {
         var r = body.Value;
         var v = new Validator();
@@ -39,7 +39,7 @@ public static class AuthApi
         var user = new UserRow
         {
             Id = Guid.CreateVersion7().ToString(), Username = r.Username!, Email = Blank(r.Email), Name = r.Name?.Trim(),
-            ProfilePicture = Blank(r.ProfilePicture), SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now, UpdatedAt = now,
+            ProfilePicture = Blank(r.ProfilePicture), IsAdmin = admins.IsNamed(r.Username!), SecurityStamp = Guid.NewGuid().ToString("N"), CreatedAt = now, UpdatedAt = now,
         };
         user.PasswordHash = hasher.HashPassword(user, r.Password!);
         var taken = await users.CreateAsync(user, ct);
@@ -73,6 +73,7 @@ public static class AuthApi
         var check = hasher.VerifyHashedPassword(user ?? UnknownUser, user?.PasswordHash ?? UnknownHash(hasher), r.Password!);
         if (user is null || check == PasswordVerificationResult.Failed)
             return Failure.Unauthorized("Invalid username or password").ToResult();
+        if (user.IsSuspended(Clock.NowMs())) return Failure.Forbidden("Your account is suspended").ToResult();
         if (check == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, r.Password!);

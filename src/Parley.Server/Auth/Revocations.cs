@@ -16,14 +16,20 @@ namespace Parley.Server.Auth;
 public sealed class Revocations(UserStamps stamps, IEventBus bus) : IHostedService
 {
     public const string Reason = "token revoked";
+    public const string SuspendedReason = "account suspended";
 
     /// <summary>Call after the transaction that changed the stamp committed; not cancellable, the change is made.</summary>
-    public async Task StampChangedAsync(string userId)
+    public Task StampChangedAsync(string userId) => PublishAsync(AuthEventTypes.StampChanged, userId);
+
+    /// <summary>A suspension rotated the stamp: the same revocation, but sockets close with 4403 "account suspended".</summary>
+    public Task SuspendedAsync(string userId) => PublishAsync(AuthEventTypes.Suspended, userId);
+
+    private async Task PublishAsync(string type, string userId)
     {
         // At once on this node, whatever happens to the message.
         stamps.Forget(userId);
         var data = JsonSerializer.SerializeToUtf8Bytes(new { userId }, JsonSetup.Default);
-        await bus.PublishAsync([new ChatEvent(0, AuthEventTypes.StampChanged, null, userId, Clock.NowMs(), data)]);
+        await bus.PublishAsync([new ChatEvent(0, type, null, userId, Clock.NowMs(), data)]);
     }
 
     public Task StartAsync(CancellationToken ct)
@@ -36,7 +42,7 @@ public sealed class Revocations(UserStamps stamps, IEventBus bus) : IHostedServi
 
     private ValueTask OnEvent(ChatEvent e)
     {
-        if (e.Type != AuthEventTypes.StampChanged || e.UserId is not { } userId) return ValueTask.CompletedTask;
+        if (e.Type is not (AuthEventTypes.StampChanged or AuthEventTypes.Suspended) || e.UserId is not { } userId) return ValueTask.CompletedTask;
         stamps.Forget(userId);
         return ValueTask.CompletedTask;
     }

@@ -45,6 +45,7 @@ public sealed class ConversationRow
     public long LastSeq { get; set; }
     public long? LastMessageAt { get; set; }
     public long? DeletedAt { get; set; }
+    public int SlowModeSeconds { get; set; }
 }
 
 public sealed class MemberRow
@@ -55,6 +56,12 @@ public sealed class MemberRow
     public long JoinedAt { get; set; }
     public long LastReadSeq { get; set; }
     public long? LastReadAt { get; set; }
+    public bool Muted { get; set; }
+    public long? MutedUntil { get; set; }
+    public long? TimeoutUntil { get; set; }
+
+    /// <summary>Muted now: until lifted, or until the time given.</summary>
+    public bool IsMuted(long now) => Muted && (MutedUntil is null || MutedUntil > now);
 }
 
 /// <summary>A list row: the conversation, my membership, my unread count and the last message.</summary>
@@ -80,12 +87,17 @@ public sealed class ConversationListRow
     public string? LmContent { get; set; }
     public long? LmCreatedAt { get; set; }
     public long? LmDeletedAt { get; set; }
+    public int SlowModeSeconds { get; set; }
+    public bool Muted { get; set; }
+    public long? MutedUntil { get; set; }
 
     public ConversationRow Conversation() => new()
     {
         Id = Id, Type = Type, Name = Name, Description = Description, Picture = Picture, CreatedBy = CreatedBy,
-        CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, LastSeq = LastSeq, LastMessageAt = LastMessageAt,
+        CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, LastSeq = LastSeq, LastMessageAt = LastMessageAt, SlowModeSeconds = SlowModeSeconds,
     };
+
+    public MemberRow Me(string userId) => new() { ConversationId = Id, UserId = userId, Role = MyRole, Muted = Muted, MutedUntil = MutedUntil };
 }
 
 public sealed record MemberDto(
@@ -98,7 +110,8 @@ public sealed record LastMessageDto(
 public sealed record ConversationDto(
     string Id, string Type, string? Name, string? Description, string? Picture, string CreatedBy, string Status,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long LastSeq, DateTimeOffset? LastMessageAt, LastMessageDto? LastMessage,
-    string? MyRole, long UnreadCount, long MemberCount, IReadOnlyList<MemberDto> Members)
+    string? MyRole, long UnreadCount, long MemberCount, IReadOnlyList<MemberDto> Members,
+    int SlowModeSeconds = 0, bool Muted = false, DateTimeOffset? MutedUntil = null)
 {
     public bool IsGroup => Type is ConversationTypes.Group or ConversationTypes.Channel;
     public bool IsAi => Type == ConversationTypes.Ai;

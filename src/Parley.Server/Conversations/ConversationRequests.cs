@@ -45,7 +45,15 @@ public sealed record CreateConversationRequest(
     }
 }
 
-public sealed record UpdateConversationRequest(string? Name, string? Description, string? Picture, string? GroupPicture);
+public sealed record UpdateConversationRequest(string? Name, string? Description, string? Picture, string? GroupPicture, int? SlowModeSeconds);
+
+public sealed record ConversationChange(string? Name, string? Description, string? Picture, int? SlowModeSeconds);
+
+public static class ConversationRequests
+{
+    /// <summary>Six hours, as Discord allows.</summary>
+    public const int MaxSlowModeSeconds = 21_600;
+}
 
 /// <summary>One member (user_id, userId, memberId) or several (members, userIds); action add/remove for the 002 toggle.</summary>
 public sealed record MembersRequest(string? UserId, string? MemberId, string? ParticipantId, List<string>? Members, List<string>? UserIds, string? Action)

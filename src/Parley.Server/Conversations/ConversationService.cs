@@ -69,15 +69,18 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         return await views.DetailsAsync(connection, null, found.Conversation, found.Member, ct);
     }
 
-    public Task<Outcome<ConversationDto>> UpdateAsync(string callerId, string conversationId, string? name, string? description, string? picture, CancellationToken ct) =>
+    public Task<Outcome<ConversationDto>> UpdateAsync(string callerId, string conversationId, ConversationChange change, CancellationToken ct) =>
         AsAdminAsync(callerId, conversationId, ct, async (batch, c, me) =>
         {
             var (connection, tx) = (batch.Connection, batch.Transaction);
-            c.Name = name ?? c.Name;
-            c.Description = description ?? c.Description;
-            c.Picture = picture ?? c.Picture;
+            c.Name = change.Name ?? c.Name;
+            c.Description = change.Description ?? c.Description;
+            c.Picture = change.Picture ?? c.Picture;
             c.UpdatedAt = Clock.NowMs();
+            var slowModeChanged = change.SlowModeSeconds is { } slow && slow != c.SlowModeSeconds;
+            c.SlowModeSeconds = change.SlowModeSeconds ?? c.SlowModeSeconds;
             await ConversationStore.UpdateMetadataAsync(connection, tx, c);
+            if (slowModeChanged) await hooks.SlowModeChangedAsync(batch, c, callerId);
             var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
             await batch.AppendAsync(ConversationEventTypes.ConversationUpdated, c.Id, null,
                 new { conversationId = c.Id, conversation = neutral, updatedBy = callerId });
@@ -94,6 +97,8 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             // Existence of the conversation is checked before the users, so outsiders learn nothing about it.
             var missing = wanted.Where(id => !found.Contains(id)).ToList();
             if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
+            if ((await ConversationStore.BannedAmongAsync(connection, tx, c.Id, wanted, Clock.NowMs())).FirstOrDefault() is { } banned)
+                return Failure.Forbidden($"User {banned} is banned from this conversation");
             var added = await ConversationStore.AddMembersAsync(connection, tx, c.Id, wanted.Select(id => (id, Roles.Member)), Clock.NowMs());
             await hooks.MembersAddedAsync(batch, c, callerId, added, ct);
             return await views.DetailsAsync(connection, tx, c, me, ct);

@@ -8,9 +8,9 @@ namespace Parley.Server.Conversations;
 public sealed class ConversationStore(Db db)
 {
     private const string ConversationColumns =
-        "c.id, c.type, c.name, c.description, c.picture, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_message_at, c.deleted_at";
+        "c.id, c.type, c.name, c.description, c.picture, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_message_at, c.deleted_at, c.slow_mode_seconds";
 
-    public const string MemberColumns = "m.conversation_id, m.user_id, m.role, m.joined_at, m.last_read_seq, m.last_read_at";
+    public const string MemberColumns = "m.conversation_id, m.user_id, m.role, m.joined_at, m.last_read_seq, m.last_read_at, m.muted, m.muted_until, m.timeout_until";
 
     public Db Db => db;
 
@@ -89,8 +89,14 @@ public sealed class ConversationStore(Db db)
 
     public static Task UpdateMetadataAsync(DbConnection connection, DbTransaction tx, ConversationRow c) =>
         connection.ExecuteAsync(
-            "UPDATE conversations SET name = @Name, description = @Description, picture = @Picture, updated_at = @UpdatedAt WHERE id = @Id",
-            new { c.Name, c.Description, c.Picture, c.UpdatedAt, c.Id }, tx);
+            "UPDATE conversations SET name = @Name, description = @Description, picture = @Picture, slow_mode_seconds = @SlowModeSeconds, updated_at = @UpdatedAt WHERE id = @Id",
+            new { c.Name, c.Description, c.Picture, c.SlowModeSeconds, c.UpdatedAt, c.Id }, tx);
+
+    /// <summary>Which of <paramref name="userIds"/> a ban keeps out of the conversation now.</summary>
+    public static async Task<List<string>> BannedAmongAsync(DbConnection connection, DbTransaction tx, string conversationId, IReadOnlyList<string> userIds, long now) =>
+        (await connection.QueryAsync<string>(
+            $"SELECT user_id FROM conversation_bans WHERE conversation_id = @conversationId AND user_id {Db.In(connection, "userIds")} AND (until IS NULL OR until > @now)",
+            new { conversationId, userIds = userIds.ToArray(), now }, tx)).AsList();
 
     public static Task SoftDeleteAsync(DbConnection connection, DbTransaction tx, string conversationId, long now) =>
         connection.ExecuteAsync("UPDATE conversations SET deleted_at = @now, updated_at = @now, direct_key = NULL WHERE id = @conversationId",
@@ -112,7 +118,7 @@ public sealed class ConversationStore(Db db)
         var rows = await connection.QueryAsync<ConversationListRow>(
             $"""
             SELECT c.id, c.type, c.name, c.description, c.picture, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_message_at,
-                m.role AS my_role, m.last_read_seq AS my_last_read_seq,
+                m.role AS my_role, m.last_read_seq AS my_last_read_seq, c.slow_mode_seconds, m.muted, m.muted_until,
                 (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq
                     AND x.sender_id <> @userId AND x.deleted_at IS NULL) AS unread_count,
                 (SELECT COUNT(*) FROM members mm WHERE mm.conversation_id = c.id) AS member_count,

@@ -24,13 +24,17 @@ public sealed class ConversationViews(UserStore users, UserPrivacy privacy)
         var dtos = await MembersAsync(members, viewer?.UserId ?? "", ct);
         var unread = viewer is null ? 0 : await UnreadAsync(connection, tx, c.Id, viewer);
         var last = await LastMessageAsync(connection, tx, c);
-        return Build(c, viewer?.Role, unread, members.Count, dtos, last);
+        return Build(c, viewer, unread, members.Count, dtos, last);
     }
 
-    public static ConversationDto Build(ConversationRow c, string? myRole, long unread, long memberCount, IReadOnlyList<MemberDto> members, LastMessageDto? last) =>
-        new(c.Id, c.Type, c.Name, c.Description, c.Picture, c.CreatedBy, c.DeletedAt is null ? "active" : "deleted",
+    /// <summary><paramref name="viewer"/>: whose role and mute the view shows (null: the neutral view of events).</summary>
+    public static ConversationDto Build(ConversationRow c, MemberRow? viewer, long unread, long memberCount, IReadOnlyList<MemberDto> members, LastMessageDto? last)
+    {
+        var muted = viewer?.IsMuted(Clock.NowMs()) ?? false;
+        return new(c.Id, c.Type, c.Name, c.Description, c.Picture, c.CreatedBy, c.DeletedAt is null ? "active" : "deleted",
             Clock.ToTime(c.CreatedAt), Clock.ToTime(c.UpdatedAt), c.LastSeq, Clock.ToTime(c.LastMessageAt), last,
-            myRole, unread, memberCount, members);
+            viewer?.Role, unread, memberCount, members, c.SlowModeSeconds, muted, muted ? Clock.ToTime(viewer!.MutedUntil) : null);
+    }
 
     public static LastMessageDto? LastMessage(string? id, long seq, string? senderId, string? type, string? content, long? createdAt, long? deletedAt)
     {

@@ -36,7 +36,7 @@ public static class ConversationsApi
         var (rows, total) = await store.ListAsync(me, filter, paging.Limit, paging.Offset, ct);
         var members = await store.MembersOfAsync(rows.Select(r => r.Id).ToList(), MembersInList, ct);
         var memberDtos = (await views.MembersAsync(members, me, ct)).Zip(members).ToLookup(p => p.Second.ConversationId, p => p.First);
-        var list = rows.Select(r => ConversationViews.Build(r.Conversation(), r.MyRole, r.UnreadCount, r.MemberCount, memberDtos[r.Id].ToList(),
+        var list = rows.Select(r => ConversationViews.Build(r.Conversation(), r.Me(me), r.UnreadCount, r.MemberCount, memberDtos[r.Id].ToList(),
             ConversationViews.LastMessage(r.LmId, r.LastSeq, r.LmSenderId, r.LmType, r.LmContent, r.LmCreatedAt, r.LmDeletedAt))).ToList();
         http.Response.Headers["X-Total-Count"] = total.ToString();
         return Ok.With(list, "Conversations retrieved successfully");
@@ -73,10 +73,12 @@ public static class ConversationsApi
         var r = body.Value;
         var v = new Validator();
         CreateConversationRequest.Metadata(v, r.Name, r.Description, r.Picture ?? r.GroupPicture);
-        v.Check(r.Name is not null || r.Description is not null || (r.Picture ?? r.GroupPicture) is not null, "body",
-            "Send at least one of name, description, group_picture");
+        v.Check(r.SlowModeSeconds is null or (>= 0 and <= ConversationRequests.MaxSlowModeSeconds), "slowModeSeconds",
+            $"slowModeSeconds must be from 0 (off) to {ConversationRequests.MaxSlowModeSeconds}");
+        v.Check(r.Name is not null || r.Description is not null || (r.Picture ?? r.GroupPicture) is not null || r.SlowModeSeconds is not null, "body",
+            "Send at least one of name, description, group_picture, slowModeSeconds");
         if (v.Failed) return v.Result();
-        var outcome = await service.UpdateAsync(user.Id(), id, r.Name?.Trim(), r.Description, r.Picture ?? r.GroupPicture, ct);
+        var outcome = await service.UpdateAsync(user.Id(), id, new ConversationChange(r.Name?.Trim(), r.Description, r.Picture ?? r.GroupPicture, r.SlowModeSeconds), ct);
         return outcome.ToResult(c => Ok.With(c, "Conversation updated successfully"));
     }
 

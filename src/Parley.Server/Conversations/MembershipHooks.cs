@@ -1,5 +1,6 @@
 using Parley.Server.Events;
 using Parley.Server.Notifications;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Conversations;
 
@@ -46,6 +47,13 @@ public sealed class MembershipHooks(ConversationViews views, IEnumerable<IMember
         foreach (var observer in observers) await observer.RoleChangedAsync(batch, c, actorId, userId, role);
     }
 
+    /// <summary>A moderation setting: audited, and announced by the observers (a system message).</summary>
+    public async Task SlowModeChangedAsync(EventBatch batch, ConversationRow c, string actorId)
+    {
+        await AuditLog.RecordAsync(batch, actorId, AuditActions.SlowModeChanged, "conversation", c.Id, c.Id, c.SlowModeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var observer in observers) await observer.SlowModeChangedAsync(batch, c, actorId);
+    }
+
     private static string Label(ConversationRow c) => c.Name is { Length: > 0 } name ? $"\"{name}\"" : $"a {c.Type} conversation";
 }
 
@@ -57,4 +65,6 @@ public interface IMembershipObserver
     Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason);
 
     Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role);
+
+    Task SlowModeChangedAsync(EventBatch batch, ConversationRow c, string actorId);
 }

@@ -4,6 +4,7 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Events;
 using Parley.Server.Presence;
+using Parley.Server.Safety;
 using Parley.Server.Uploads;
 using Parley.Server.Users;
 
@@ -15,7 +16,7 @@ namespace Parley.Server.Messages;
 /// events; they are published after commit.
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
-    TypingTracker typing, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
+    TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
     IThreadReplies threads, Attachments attachments)
 {
     public const int SeenByLimit = 100;
@@ -23,6 +24,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
     public async Task<Outcome<SendResult>> SendAsync(string callerId, SendMessageRequest request, CancellationToken ct)
     {
         if (request.SenderId is { } sender && sender != callerId) return Failure.Forbidden("senderId must be your own user id");
+        if (limiter.TryTake(callerId) is { } tooFast) return tooFast;
         var valid = request.Validate();
         if (!valid.Ok) return valid.Error!;
         var target = await ResolveConversationAsync(callerId, request, ct);
@@ -41,6 +43,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (m.ReplyToId is { } replyTo && !await MessageStore.ExistsInAsync(connection, tx, replyTo, conversationId))
                 return Failure.Invalid("replyToId", "replyToId must be a message in this conversation");
             var now = Clock.NowMs();
+            if (await PostingRules.CheckAsync(batch, access, callerId, now) is { } refused) return refused;
             if (access.Type == ConversationTypes.Direct && access.DirectMemberCount < 2)
                 await BringBackOtherSideAsync(batch, access, callerId, now, ct);
 

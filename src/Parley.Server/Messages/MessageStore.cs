@@ -22,6 +22,9 @@ public sealed class MessageAccess
     public string? MyName { get; set; }
     public string? MyPicture { get; set; }
     public string? MyEmail { get; set; }
+    public int SlowModeSeconds { get; set; }
+    public long? MyTimeoutUntil { get; set; }
+    public long? MyLastPostAt { get; set; }
 }
 
 /// <summary>
@@ -49,7 +52,8 @@ public static class MessageStore
     private const string AccessSql = """
         SELECT c.id, c.type, c.direct_key, c.last_seq, m.role AS my_role, m.last_read_seq AS my_last_read_seq, m.last_read_at AS my_last_read_at,
             CASE WHEN c.type = 'direct' THEN (SELECT COUNT(*) FROM members d WHERE d.conversation_id = c.id) ELSE 0 END AS direct_member_count,
-            u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture, u.email AS my_email
+            u.username AS my_username, u.name AS my_name, u.profile_picture AS my_picture, u.email AS my_email,
+            c.slow_mode_seconds, m.timeout_until AS my_timeout_until, m.last_post_at AS my_last_post_at
         FROM conversations c JOIN members m ON m.conversation_id = c.id AND m.user_id = @userId JOIN users u ON u.id = m.user_id
         WHERE c.id = @conversationId AND c.deleted_at IS NULL
         """;

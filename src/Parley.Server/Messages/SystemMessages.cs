@@ -20,6 +20,10 @@ public static class SystemMessages
     public const string Left = "member_left";
     public const string RoleChanged = "role_changed";
     public const string OwnerChanged = "owner_changed";
+    public const string SlowMode = "slow_mode";
+    public const string Banned = "member_banned";
+    public const string Unbanned = "member_unbanned";
+    public const string TimedOut = "member_timeout";
 
     public static Task MembersAddedAsync(EventBatch batch, ConversationRow c, string actorId, IReadOnlyList<MemberRow> added) =>
         // Members added with the conversation itself (joined the moment it was created) are its creation, not a change.
@@ -27,7 +31,14 @@ public static class SystemMessages
             : AppendAsync(batch, c, actorId, Added, added.Select(m => m.UserId).ToList(), null);
 
     public static Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason) =>
-        AppendAsync(batch, c, actorId, reason == "left" || actorId == userId ? Left : Removed, [userId], null);
+        AppendAsync(batch, c, actorId, reason == "banned" ? Banned : reason == "left" || actorId == userId ? Left : Removed, [userId], null);
+
+    public static Task SlowModeChangedAsync(EventBatch batch, ConversationRow c, string actorId) =>
+        AppendAsync(batch, c, actorId, SlowMode, [actorId], null, c.SlowModeSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A moderation action on one member (<see cref="Banned"/>, <see cref="Unbanned"/>, <see cref="TimedOut"/>) with its detail (the end time).</summary>
+    public static Task ModeratedAsync(EventBatch batch, ConversationRow c, string actorId, string kind, string userId, string? detail) =>
+        AppendAsync(batch, c, actorId, kind, [userId], null, detail);
 
     /// <summary>An owner handing over steps down to ADMIN first; that half of the hand-over is not announced on its own.</summary>
     public static Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role) =>
@@ -35,7 +46,8 @@ public static class SystemMessages
         : userId == actorId ? Task.CompletedTask
         : AppendAsync(batch, c, actorId, RoleChanged, [userId], role);
 
-    private static async Task AppendAsync(EventBatch batch, ConversationRow c, string actorId, string kind, IReadOnlyList<string> userIds, string? role)
+    private static async Task AppendAsync(EventBatch batch, ConversationRow c, string actorId, string kind, IReadOnlyList<string> userIds, string? role,
+        string? detail = null)
     {
         if (!ConversationTypes.HasRoles(c.Type)) return;
         var args = new DynamicParameters();
@@ -52,14 +64,18 @@ public static class SystemMessages
         row.ConversationId = c.Id;
         row.Type = MessageTypes.System;
         row.CreatedAt = now;
-        row.Content = Describe(kind, Name(actorId), userIds.Select(Name).ToList(), role);
-        row.Payload = JsonSerializer.Serialize(new { @event = kind, userId = userIds[0], userIds, actorId, role }, JsonSetup.Default);
+        row.Content = Describe(kind, Name(actorId), userIds.Select(Name).ToList(), role, detail);
+        row.Payload = JsonSerializer.Serialize(new { @event = kind, userId = userIds[0], userIds, actorId, role, detail }, JsonSetup.Default);
         var appended = await MessageStore.AppendAsync(batch, row, null);
         if (appended.Ok) (c.LastSeq, c.LastMessageAt) = (appended.Value!.Seq, now);
     }
 
-    private static string Describe(string kind, string actor, List<string> users, string? role) => kind switch
+    private static string Describe(string kind, string actor, List<string> users, string? role, string? detail) => kind switch
     {
+        SlowMode => detail == "0" ? $"{actor} turned off slow mode" : $"{actor} turned on slow mode ({detail} s)",
+        Banned => detail is null ? $"{actor} banned {users[0]}" : $"{actor} banned {users[0]} until {detail}",
+        Unbanned => $"{actor} lifted the ban on {users[0]}",
+        TimedOut => detail is null ? $"{actor} ended the timeout of {users[0]}" : $"{actor} timed out {users[0]} until {detail}",
         Added => $"{actor} added {List(users)}",
         Removed => $"{actor} removed {users[0]}",
         Left => $"{users[0]} left",
@@ -86,4 +102,6 @@ public sealed class MembershipSystemMessages : IMembershipObserver
 
     public Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role) =>
         SystemMessages.RoleChangedAsync(batch, c, actorId, userId, role);
+
+    public Task SlowModeChangedAsync(EventBatch batch, ConversationRow c, string actorId) => SystemMessages.SlowModeChangedAsync(batch, c, actorId);
 }

@@ -32,8 +32,10 @@ public sealed class ReactionService(EventScope scope) : IMessageDeletedListener
         {
             var (connection, tx) = (batch.Connection, batch.Transaction);
             if (await MessageStore.GetAsync(connection, tx, messageId) is not { } row || (conversationId is not null && row.ConversationId != conversationId)
-                || await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is null)
+                || await MessageStore.AccessAsync(connection, tx, row.ConversationId, callerId) is not { } access)
                 return Failure.MessageNotFound;
+            // A timed-out member reads but does not react.
+            if (access.MyTimeoutUntil is { } until && until > Data.Clock.NowMs()) return PostingRules.TimedOut(until);
             if (row.DeletedAt is not null) return Failure.Conflict("The message was deleted");
             // One message's reactions change one at a time on every node, so the distinct limit holds.
             await Db.LockAsync(connection, tx, "reactions:" + row.Id);

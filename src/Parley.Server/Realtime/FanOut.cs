@@ -28,6 +28,8 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         {
             if (e.Type == AuthEventTypes.StampChanged && e.UserId is { } revoked)
                 foreach (var connection in registry.Of(revoked)) connection.Close(Gateway.Unauthorized, Revocations.Reason);
+            else if (e.Type == AuthEventTypes.Suspended && e.UserId is { } suspended)
+                foreach (var connection in registry.Of(suspended)) connection.Close(Gateway.Forbidden, Revocations.SuspendedReason, drain: false);
             return;
         }
         if (e.Type == expiry.EventType) await expiry.ObserveAsync(e, DeliverHereAsync);

@@ -17,8 +17,15 @@ public sealed class UserRow
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
     public long? DeletedAt { get; set; }
+    public bool IsAdmin { get; set; }
+    public long? SuspendedAt { get; set; }
+    public long? SuspendedUntil { get; set; }
+    public string? SuspensionReason { get; set; }
 
     public bool IsDeleted => DeletedAt is not null;
+
+    /// <summary>Suspended by a server administrator and not yet lifted or run out.</summary>
+    public bool IsSuspended(long now) => SuspendedAt is not null && (SuspendedUntil is null || SuspendedUntil > now);
 }
 
 public static class UserKinds
@@ -30,7 +37,7 @@ public static class UserKinds
 /// <summary>A user as others see them. No hash or stamp ever leaves the server.</summary>
 public sealed record UserDto(
     string Id, string Username, string? Email, string Name, string? ProfilePicture, string Status,
-    DateTimeOffset? LastSeenAt, DateTimeOffset CreatedAt, bool IsAgent, bool Deleted)
+    DateTimeOffset? LastSeenAt, DateTimeOffset CreatedAt, bool IsAgent, bool Deleted, bool IsAdmin = false)
 {
     public const string DeletedName = "Deleted user";
 
@@ -38,7 +45,7 @@ public sealed record UserDto(
     public static UserDto From(UserRow row, string status, bool showEmail = true, bool showLastSeen = true) => row.IsDeleted
         ? new UserDto(row.Id, "deleted", null, DeletedName, null, "offline", null, Clock.ToTime(row.CreatedAt), false, true)
         : new UserDto(row.Id, row.Username, showEmail ? row.Email : null, row.Name ?? row.Username, row.ProfilePicture, status,
-            showLastSeen ? Clock.ToTime(row.LastSeenAt) : null, Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false);
+            showLastSeen ? Clock.ToTime(row.LastSeenAt) : null, Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false, row.IsAdmin);
 }
 
 public sealed record AuthResponse(string Token, string TokenType, DateTimeOffset ExpiresAt, UserDto User);

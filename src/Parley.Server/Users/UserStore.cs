@@ -8,7 +8,8 @@ namespace Parley.Server.Users;
 public sealed class UserStore(Db db)
 {
     private const string Columns =
-        "id, username, email, name, profile_picture, password_hash, security_stamp, kind, status, last_seen_at, created_at, updated_at, deleted_at";
+        "id, username, email, name, profile_picture, password_hash, security_stamp, kind, status, last_seen_at, created_at, updated_at, deleted_at, " +
+        "is_admin, suspended_at, suspended_until, suspension_reason";
 
     public static string Key(string value) => value.Trim().ToLowerInvariant();
 
@@ -69,15 +70,21 @@ public sealed class UserStore(Db db)
     {
         var taken = await ClashesAsync(connection, tx, user, null);
         if (taken.Count > 0) return taken;
+        // The first person to sign up on an empty server administers it (two at once: the lock makes one of them first).
+        if (user.Kind == UserKinds.Human)
+        {
+            await Db.LockAsync(connection, tx, "first-admin");
+            user.IsAdmin |= await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM users WHERE kind = 'human'", transaction: tx) == 0;
+        }
         await connection.ExecuteAsync(
             """
-            INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at)
-            VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt)
+            INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at, is_admin)
+            VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt, @IsAdmin)
             """,
             new
             {
                 user.Id, user.Username, UsernameKey = Key(user.Username), user.Email, EmailKey = user.Email is null ? null : Key(user.Email),
-                user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt,
+                user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt, user.IsAdmin,
             }, tx);
         return taken;
     }, ct);

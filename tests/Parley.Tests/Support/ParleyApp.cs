@@ -81,6 +81,8 @@ public class ParleyApp : WebApplicationFactory<Program>, IAsyncLifetime, INode
         builder.UseSetting("Auth:PasswordIterations", "1000");
         builder.UseSetting("Auth:LoginAttemptsPerAddressPerMinute", "1000");
         builder.UseSetting("Auth:LoginAttemptsPerUsernamePerMinute", "1000");
+        // Most tests send faster than a person would; the send-limit tests turn it back on.
+        builder.UseSetting("Limits:MessagesPerUserPerSecond", "0");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -45,7 +45,7 @@ public sealed class ServerProcess : IAsyncLifetime, INode
         foreach (var arg in new[]
         {
             ServerDll(), "--urls", $"http://127.0.0.1:{Port}", "--contentRoot", serverDir, $"--Data:DataDirectory={DataDirectory}",
-            "--Auth:PasswordIterations=1000", "--Auth:LoginAttemptsPerAddressPerMinute=1000", "--Logging:LogLevel:Default=Warning",
+            "--Auth:PasswordIterations=1000", "--Limits:MessagesPerUserPerSecond=0", "--Auth:LoginAttemptsPerAddressPerMinute=1000", "--Logging:LogLevel:Default=Warning",
         }) start.ArgumentList.Add(arg);
         foreach (var (key, value) in Settings) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";

@@ -33,6 +33,7 @@ public sealed class TwoNodes : IAsyncLifetime
         // The same key on both nodes, as the README asks of a deployment.
         _settings["Auth:SigningKey"] = $"{Guid.NewGuid():N}{Guid.NewGuid():N}-multi-node-test";
         _settings["Auth:LoginAttemptsPerUsernamePerMinute"] = "1000";
+        _settings["Limits:MessagesPerUserPerSecond"] = "0";
         _settings["Presence:OfflineGrace"] = "00:00:00.500";
         await ParleyApp.AdminAsync($"CREATE DATABASE {Database}");
         await RunningAsync();
