@@ -68,6 +68,9 @@ public sealed class CompatProfileTests(ParleyApp app) : IClassFixture<ParleyApp>
         await using var native = await bob.OnlineAsync();
         await using var seed001 = await WsClient.ConnectAsync(app, bob.Token, "/ws?profile=seed-001");
         await using var seed000 = await WsClient.ConnectAsync(app, bob.Token, $"/ws/{bob.Id}?profile=seed-000");
+        // Live events start after a socket's ready frame (what came before it is history), so wait for both.
+        await seed001.NextAsync("ready");
+        await seed000.NextAsync("ready");
 
         var sent = (await alice.PostAsync($"/api/conversations/{id}/messages", new { content = "to every device", payload = new { id = "mine" } })).Expect(201);
         var parley = (await native.EventAsync("message:new", id)).Data().GetProperty("message");
