@@ -72,7 +72,7 @@ public sealed partial class PushWorker(PushSender sender, PushSubscriptions subs
             : message.Type == MessageTypes.Text && !string.IsNullOrEmpty(message.Content) ? Shorten(message.Content)
             : message.Type == MessageTypes.File ? "Sent a file" : "Sent a message";
         return new PushPayload("message", message.ConversationId, message.Id, message.SenderId, title, body, mention,
-            $"/?conversation={Uri.EscapeDataString(message.ConversationId)}");
+            $"/#/c/{Uri.EscapeDataString(message.ConversationId)}");
     }
 
     private static string Shorten(string text) => text.Length <= PreviewLength ? text : string.Concat(text.AsSpan(0, PreviewLength - 1), "…");

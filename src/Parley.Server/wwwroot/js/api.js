@@ -95,6 +95,9 @@ export const endpoints = {
   notifications: () => api.get('/notifications?limit=50'),
   readNotification: id => api.put(`/notifications/${q(id)}/read`),
   readAllNotifications: () => api.put('/notifications/read-all'),
+  pushKey: () => api.get('/push/key'),
+  pushSubscribe: subscription => api.post('/push/subscriptions', subscription),
+  pushUnsubscribe: endpoint => api.del(`/push/subscriptions?endpoint=${q(endpoint)}`),
 };
 
 /**

@@ -7,6 +7,7 @@ import { initMarks, applyMarkEvent, keepMine } from './marks.js';
 import { applyThreadEvent, replies } from './replies.js';
 import { fill } from './dom.js';
 import { renderLogin } from './views/login.js';
+import { startPush, stopPush } from './push.js';
 import { createShell } from './views/shell.js';
 
 const root = document.getElementById('app');
@@ -21,7 +22,8 @@ function toast(text) {
   toast.timer = setTimeout(() => el.classList.remove('visible'), 4000);
 }
 
-function signOut() {
+async function signOut({ sessionEnded = false } = {}) {
+  await stopPush({ tellServer: !sessionEnded });
   gateway?.stop();
   gateway = null;
   session.clear();
@@ -58,6 +60,7 @@ async function start(user) {
   });
   actions.useGateway(gateway);
   gateway.start();
+  await startPush();
   initMarks();
   shell = createShell({ signOut, toast });
   fill(root, shell.element);
@@ -75,7 +78,7 @@ function route() {
 }
 
 window.addEventListener('hashchange', route);
-setUnauthorizedHandler(() => { toast('Your session has ended. Please sign in again.'); signOut(); });
+setUnauthorizedHandler(() => { toast('Your session has ended. Please sign in again.'); signOut({ sessionEnded: true }); });
 
 (async function boot() {
   const saved = session.get();

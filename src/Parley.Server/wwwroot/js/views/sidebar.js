@@ -3,6 +3,7 @@ import { h, fill, keepFocus, shortTime, icon } from '../dom.js';
 import { state, on, sortedConversations, titleOf, otherMember, statusOf } from '../store.js';
 import { avatar, summary, senderPrefix, kindLabel } from './common.js';
 import { openNewChat, openCreateRoom } from './create.js';
+import { pushToggle } from '../push.js';
 
 const CONNECTION_TEXT = { online: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' };
 
@@ -33,6 +34,7 @@ export function createSidebar({ togglePanel, signOut, toast, onSearch }) {
     h('footer', { class: 'sidebar-foot' },
       avatar(state.me.name || state.me.username, state.me.id, 'online'),
       h('span', { class: 'me' }, h('strong', {}, state.me.name || state.me.username), h('small', {}, `@${state.me.username}`)),
+      pushToggle(toast),
       h('button', { type: 'button', class: 'secondary small', id: 'sign-out', onclick: signOut }, 'Sign out')));
 
   function renderList() {
