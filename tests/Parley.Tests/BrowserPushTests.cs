@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Playwright;
 using Parley.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
