@@ -19,7 +19,7 @@ public sealed class Db : IAsyncDisposable
     private readonly string _sqlitePragmas = "";
     private readonly NpgsqlDataSource? _postgres;
 
-    public Db(DataOptions options)
+    public Db(DataOptions options, IEnumerable<SqliteBatchStep> batchSteps)
     {
         Dialect = options.Dialect;
         if (Dialect == Dialect.Postgres)
@@ -38,7 +38,7 @@ public sealed class Db : IAsyncDisposable
             _sqlitePragmas = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
-            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct));
+            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct), batchSteps);
         }
     }
 
