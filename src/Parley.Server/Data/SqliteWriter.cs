@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Data;
 
@@ -20,14 +21,17 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteBatchStep[] _steps;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ServerMetrics _metrics;
     private DbConnection? _connection;
     private int _running;
     private volatile bool _disposed;
 
-    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open, IEnumerable<SqliteBatchStep>? steps = null)
+    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open, ServerMetrics metrics,
+        IEnumerable<SqliteBatchStep>? steps = null)
     {
         _connectionString = connectionString;
         _open = open;
+        _metrics = metrics;
         _steps = [.. steps ?? []];
     }
 
@@ -80,6 +84,7 @@ public sealed class SqliteWriter : IAsyncDisposable
         try
         {
             _connection ??= await OpenAsync();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var tx = await _connection.BeginTransactionAsync();
             foreach (var job in _batch)
             {
@@ -89,6 +94,8 @@ public sealed class SqliteWriter : IAsyncDisposable
             }
             foreach (var step in _steps) await ExecuteAsync(_connection, tx, step.BeforeCommitSql);
             await tx.CommitAsync();
+            _metrics.TransactionDuration.Observe(ServerMetrics.SecondsSince(started));
+            _metrics.TransactionBatchSize.Observe(_batch.Count);
             foreach (var job in _batch) job.Complete();
         }
         catch (Exception e)
