@@ -95,6 +95,7 @@ public static class Hosting
         services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();
+        services.AddSingleton(MessageSearchIndex.Step);
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();

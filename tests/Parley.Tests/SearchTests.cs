@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Parley.Server.Api;
+using Parley.Server.Data;
+using Parley.Server.Messages;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;
@@ -71,6 +74,33 @@ public sealed class SearchTests(ParleyApp app) : IClassFixture<ParleyApp>
         Assert.Single(Contents(await SearchAsync(alice, "q=yearly")));
         // Naming a conversation one is not in finds nothing rather than telling it exists.
         Assert.Empty(Contents(await SearchAsync(bob, $"q=yearly&conversationId={group}")));
+    }
+
+    [Fact]
+    public async Task A_message_edited_or_rolled_back_in_the_transaction_that_stores_it_is_indexed_as_it_ends_up()
+    {
+        // On SQLite a send is indexed when its writer batch commits, so an edit in the same batch meets an unindexed row.
+        var alice = await app.UserAsync("alice");
+        var group = await alice.GroupAsync("group", await app.UserAsync("bob"));
+        MessageRow Row(string content, long seq) => new()
+        {
+            Id = Guid.CreateVersion7().ToString(), ConversationId = group, Seq = seq, SenderId = alice.Id, Content = content, CreatedAt = Clock.NowMs(),
+        };
+        await app.Db.WriteAsync(async (connection, tx) =>
+        {
+            var row = Row("walrus before the edit", 1_000_001);
+            await MessageStore.InsertAsync(connection, tx, row);
+            return await MessageStore.EditAsync(connection, tx, row.Id, "narwhal after the edit", Clock.NowMs());
+        });
+        await app.Db.TryWriteAsync<bool>(async (connection, tx) =>
+        {
+            await MessageStore.InsertAsync(connection, tx, Row("walrus rolled back", 1_000_002));
+            return Failure.Conflict("rolled back");
+        });
+        await alice.SendAsync(group, "walrus sent after");
+
+        Assert.Equal(["walrus sent after"], Contents(await SearchAsync(alice, "q=walrus")));
+        Assert.Equal(["narwhal after the edit"], Contents(await SearchAsync(alice, "q=narwhal")));
     }
 
     [Fact]

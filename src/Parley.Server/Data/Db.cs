@@ -21,7 +21,7 @@ public sealed class Db : IAsyncDisposable
     private readonly NpgsqlDataSource? _postgres;
     private readonly ServerMetrics _metrics;
 
-    public Db(DataOptions options, ServerMetrics metrics)
+    public Db(DataOptions options, ServerMetrics metrics, IEnumerable<SqliteBatchStep> batchSteps)
     {
         _metrics = metrics;
         Dialect = options.Dialect;
@@ -41,7 +41,7 @@ public sealed class Db : IAsyncDisposable
             _sqlitePragmas = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
-            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct), metrics);
+            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct), metrics, batchSteps);
         }
     }
 

@@ -19,17 +19,20 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly List<WriteJob> _batch = new(MaxBatch);
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly string _connectionString;
+    private readonly SqliteBatchStep[] _steps;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ServerMetrics _metrics;
     private DbConnection? _connection;
     private int _running;
     private volatile bool _disposed;
 
-    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open, ServerMetrics metrics)
+    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open, ServerMetrics metrics,
+        IEnumerable<SqliteBatchStep>? steps = null)
     {
         _connectionString = connectionString;
         _open = open;
         _metrics = metrics;
+        _steps = [.. steps ?? []];
     }
 
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
@@ -89,6 +92,7 @@ public sealed class SqliteWriter : IAsyncDisposable
                 var keep = await job.RunAsync(_connection, tx);
                 await ExecuteAsync(_connection, tx, keep ? "RELEASE w" : "ROLLBACK TO w; RELEASE w");
             }
+            foreach (var step in _steps) await ExecuteAsync(_connection, tx, step.BeforeCommitSql);
             await tx.CommitAsync();
             _metrics.TransactionDuration.Observe(ServerMetrics.SecondsSince(started));
             _metrics.TransactionBatchSize.Observe(_batch.Count);
@@ -112,6 +116,12 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         var connection = await _open(CancellationToken.None);
         PreparedStatements.Keep(connection);
+        foreach (var step in _steps)
+        {
+            await using var setup = connection.CreateCommand();
+            setup.CommandText = step.SetupSql;
+            await setup.ExecuteNonQueryAsync();
+        }
         return connection;
     }
 
