@@ -6,7 +6,7 @@ using Parley.Server.Messages;
 namespace Parley.Server.Search;
 
 /// <summary>
-/// The search SQL, one statement per dialect behind the same filters: SQLite walks the FTS5 index (migration 030)
+/// The search SQL, one statement per dialect behind the same filters: SQLite walks the FTS5 index (migrations 030, 100)
 /// newest rowid first and stops at the page's end; PostgreSQL matches the GIN-indexed tsvector. Only messages of
 /// live conversations the caller is still a member of, neither deleted nor written by the server, are found.
 /// </summary>
@@ -41,7 +41,7 @@ public static class SearchStore
 
     private static string Sqlite(SearchQuery q, DynamicParameters args)
     {
-        args.Add("match", SearchTerms.ToFts5(q.Terms));
+        args.Add("match", SqliteMatch(q));
         if (q.Cursor?.Key is { } key) args.Add("key", long.Parse(key, System.Globalization.CultureInfo.InvariantCulture));
         var select = $"""
             SELECT {MessageStore.Columns}, CAST(x.rowid AS TEXT) AS search_key, {Extras},
@@ -57,7 +57,7 @@ public static class SearchStore
             return $"{select} {matches} {(q.Cursor?.Key is null ? "" : "AND messages_fts.rowid < @key")} ORDER BY messages_fts.rowid DESC LIMIT @take";
         // Relevance: score the newest window, take the page, then look each of its rows up again for the snippet.
         return $"""
-            WITH recent AS (SELECT messages_fts.rowid AS id, bm25(messages_fts) AS score {matches} ORDER BY messages_fts.rowid DESC LIMIT {RelevanceWindow}),
+            WITH recent AS (SELECT messages_fts.rowid AS id, bm25(messages_fts, 1.0, 0.0) AS score {matches} ORDER BY messages_fts.rowid DESC LIMIT {RelevanceWindow}),
                 page AS MATERIALIZED (SELECT id, score FROM recent ORDER BY score, id DESC LIMIT @take OFFSET @offset)
             {select}
             FROM page CROSS JOIN messages_fts ON messages_fts.rowid = page.id CROSS JOIN messages x ON x.rowid = page.id
@@ -65,6 +65,18 @@ public static class SearchStore
             WHERE messages_fts MATCH @match
             ORDER BY page.score, page.id DESC
             """;
+    }
+
+    /// <summary>
+    /// The words, in the text column only; with a conversation filter also that conversation's token (migration 100), so
+    /// FTS5 intersects the two doclists itself. The SQL filter on conversation_id stays: the token narrows, it does not decide.
+    /// </summary>
+    public static string SqliteMatch(SearchQuery q)
+    {
+        var words = $"content : ({SearchTerms.ToFts5(q.Terms)})";
+        var token = q.ConversationId?.Replace("-", "", StringComparison.Ordinal);
+        if (token is null || !token.Any(char.IsAsciiLetterOrDigit)) return words;
+        return $"search_conversation : \"{token.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AND {words}";
     }
 
     private static string Postgres(SearchQuery q, DynamicParameters args)
