@@ -22,6 +22,7 @@ function toast(text) {
 }
 
 function signOut() {
+  if (session.token()) endpoints.endFileSession().catch(() => {});
   gateway?.stop();
   gateway = null;
   session.clear();
@@ -41,6 +42,8 @@ function showLogin() {
 
 async function start(user) {
   state.me = user;
+  // Before anything renders a file from an event; offline it is set again by the next start.
+  await endpoints.fileSession().catch(() => {});
   gateway = new Gateway(() => session.token(), {
     onEvent: (type, data) => {
       keepMine(type, data);
