@@ -11,6 +11,7 @@ using Parley.Server.Monitoring;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Push;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Search;
@@ -42,6 +43,7 @@ await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 await app.ApplyServerAdminsAsync();
 await app.EnsureStorageAsync();
+await app.EnsureVapidKeysAsync();
 
 app.UseHttpMetrics();
 app.UseCompatProfiles();
@@ -77,6 +79,7 @@ api.MapAgents();
 api.MapAdmin();
 api.MapConversationModeration();
 api.MapUploads();
+api.MapPush();
 
 app.LogListeningUrls();
 app.Run();

@@ -37,5 +37,28 @@ public static class AddressGuard
         return v6[..12].All(b => b == 0);
     }
 
+    /// <summary>
+    /// Connects to <paramref name="endpoint"/> for an outgoing request whose URL someone else chose, unless a name
+    /// resolves to a refused address: any refused address refuses the name (one that answers with both a public and a
+    /// private address is not trusted), and the socket connects to exactly the addresses checked.
+    /// </summary>
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowRefused, string purpose, CancellationToken ct)
+    {
+        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
+        if (addresses.Length == 0 || (!allowRefused && addresses.Any(IsRefused)))
+            throw new RefusedAddressException($"{endpoint.Host} resolves to an address {purpose} may not reach");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     private static uint Mask(int bits) => bits == 0 ? 0 : uint.MaxValue << (32 - bits);
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
 
@@ -73,25 +72,8 @@ public sealed class PreviewFetcher : IDisposable
     private bool IsAllowListed(DnsEndPoint endpoint) => _options.AllowedHosts.Any(h =>
         string.Equals(h, endpoint.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, $"{endpoint.Host}:{endpoint.Port}", StringComparison.OrdinalIgnoreCase));
 
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-        // Any refused address refuses the name: one that answers with both a public and a private address is not trusted.
-        if (addresses.Length == 0 || (!IsAllowListed(endpoint) && addresses.Any(AddressGuard.IsRefused)))
-            throw new RefusedAddressException($"{endpoint.Host} resolves to an address link previews may not reach");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, endpoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct) =>
+        AddressGuard.ConnectAsync(context.DnsEndPoint, IsAllowListed(context.DnsEndPoint), "link previews", ct);
 
     public void Dispose() => _http.Dispose();
 }
