@@ -89,7 +89,7 @@ public sealed class SearchCorpus(int words, int seed)
                 insert.Transaction = tx;
                 // As the server does (Search/SearchIndex.cs): the row, then its FTS entry.
                 insert.CommandText = "INSERT INTO messages (id, conversation_id, seq, sender_id, type, content, created_at) VALUES ($id, $c, $seq, $sender, 'text', $content, $at);"
-                    + " INSERT INTO messages_fts (rowid, content) VALUES (last_insert_rowid(), $content)";
+                    + " INSERT INTO messages_fts (rowid, content, search_conversation) SELECT rowid, content, search_conversation FROM messages WHERE rowid = last_insert_rowid()";
                 var p = new[] { "$id", "$c", "$seq", "$sender", "$content", "$at" }.Select(name => new SqliteParameter { ParameterName = name }).ToArray();
                 insert.Parameters.AddRange(p);
                 foreach (var r in chunk)

@@ -74,6 +74,41 @@ public sealed class PreviewTests(PreviewApp app) : IClassFixture<PreviewApp>
         Assert.Equal("Parley launch notes", (await PreviewOfAsync(socket, plain.Str("id"))).Str("title"));
     }
 
+    private static async Task<JsonElement> UpdatedAsync(WsClient socket, string messageId) =>
+        (await socket.NextAsync(f => f.Str("type") == "message:updated" && f.GetProperty("data").GetProperty("message").Str("id") == messageId))
+        .GetProperty("data").GetProperty("message");
+
+    [Fact]
+    public async Task Editing_the_text_refreshes_the_preview_and_the_update_keeps_the_reactions()
+    {
+        var (alice, direct, socket) = await ChatAsync();
+        await using var owned = socket;
+        var id = (await alice.SendAsync(direct, $"Notes: {app.Pages.Url("/plain")}")).Str("id");
+        Assert.Equal("Only a title", (await PreviewOfAsync(socket, id)).Str("title"));
+        (await alice.PutAsync($"/api/conversations/{direct}/messages/{id}/reactions/{Uri.EscapeDataString("👍")}")).Expect(200);
+        var path = $"/api/conversations/{direct}/messages/{id}";
+
+        // A new first link: the edit's own update drops the old preview, then the new one is fetched, reactions kept.
+        (await alice.PutAsync(path, new { content = $"Better: {app.Pages.Url("/page")}" })).Expect(200);
+        Assert.False((await UpdatedAsync(socket, id)).TryGetProperty("preview", out _));
+        var refreshed = await UpdatedAsync(socket, id);
+        Assert.Equal("Parley launch notes", refreshed.GetProperty("preview").Str("title"));
+        Assert.Equal("👍", refreshed.GetProperty("reactions")[0].Str("emoji"));
+
+        // The same link with other words around it keeps its preview and is not fetched again.
+        (await alice.PutAsync(path, new { content = $"Best: {app.Pages.Url("/page")}" })).Expect(200);
+        Assert.Equal("Parley launch notes", (await UpdatedAsync(socket, id)).GetProperty("preview").Str("title"));
+
+        // No link any more: the preview goes with the edit.
+        (await alice.PutAsync(path, new { content = "no link after all" })).Expect(200);
+        Assert.False((await UpdatedAsync(socket, id)).TryGetProperty("preview", out _));
+        Assert.False((await alice.HistoryAsync(direct)).Single().TryGetProperty("preview", out _));
+        // Fetches run in order: once a later message has its preview, nothing more came for the edited one.
+        var later = (await alice.SendAsync(direct, app.Pages.Url("/plain"))).Str("id");
+        await PreviewOfAsync(socket, later);
+        Assert.DoesNotContain(socket.TakeAll(), f => f.Str("type") == "message:updated" && f.GetProperty("data").GetProperty("message").Str("id") == id);
+    }
+
     [Fact]
     public async Task Loopback_and_metadata_addresses_are_never_fetched_directly_or_through_a_redirect()
     {

@@ -129,6 +129,33 @@ public sealed class SearchTests(ParleyApp app) : IClassFixture<ParleyApp>
     }
 
     [Fact]
+    public async Task Hits_carry_files_and_reactions_and_a_file_is_a_file_url_or_an_attachment()
+    {
+        var alice = await app.UserAsync("alice");
+        var bob = await app.UserAsync("bob");
+        var group = await alice.GroupAsync("group", bob);
+        var upload = (await alice.UploadedAsync(TestImages.Png(8, 8), "chart.png")).Str("id");
+        var sent = await alice.SendFilesAsync(group, "quarterly chart", upload);
+        await alice.SendAsync(group, "quarterly words only");
+        (await bob.PutAsync($"/api/conversations/{group}/messages/{sent.Str("id")}/reactions/{Uri.EscapeDataString("🎉")}")).Expect(200);
+
+        foreach (var sort in new[] { "newest", "relevance" })
+        {
+            var hit = (await SearchAsync(bob, $"q=quarterly&hasFile=true&sort={sort}")).GetProperty("hits").EnumerateArray().Single().GetProperty("message");
+            Assert.Equal(upload, hit.Attachments()[0].Str("id"));
+            Assert.Contains($"s=u.{bob.Id}", Uri.UnescapeDataString(hit.Attachments()[0].Str("url")));
+            var reaction = hit.GetProperty("reactions")[0];
+            Assert.Equal("🎉", reaction.Str("emoji"));
+            Assert.True(reaction.GetProperty("me").GetBoolean());
+        }
+        Assert.Equal(["quarterly words only"], Contents(await SearchAsync(bob, "q=quarterly&hasFile=false")));
+        // The conversation's own index token is no word of its text; a two-letter prefix uses its prefix index.
+        Assert.Empty(Contents(await SearchAsync(bob, $"q={group.Replace("-", "")}")));
+        Assert.Equal(2, Contents(await SearchAsync(bob, $"q=qu*&conversationId={group}")).Count);
+        Assert.Equal(2, Contents(await SearchAsync(bob, $"q=qu*&conversationId={group}&sort=relevance")).Count);
+    }
+
+    [Fact]
     public async Task Pages_follow_the_cursor_in_both_sorts_without_repeats()
     {
         var alice = await app.UserAsync("alice");

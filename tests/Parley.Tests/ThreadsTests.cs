@@ -14,6 +14,29 @@ public sealed class ThreadsTests(ParleyApp app) : IClassFixture<ParleyApp>
     private static List<string> Contents(JsonElement messages) => messages.EnumerateArray().Select(m => m.Str("content")).ToList();
 
     [Fact]
+    public async Task Thread_pages_carry_reactions_and_files_as_history_does()
+    {
+        var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));
+        var id = await alice.GroupAsync("group", bob);
+        var root = (await alice.SendAsync(id, "Photos from the trip?")).Str("id");
+        var upload = (await bob.UploadedAsync(TestImages.Png(8, 8), "beach.png")).Str("id");
+        var reply = (await bob.PostAsync($"/api/conversations/{id}/messages",
+            new { type = "file", content = "the beach", threadId = root, attachments = new[] { upload } })).Expect(201);
+        (await alice.PutAsync($"/api/conversations/{id}/messages/{reply.Str("id")}/reactions/{Uri.EscapeDataString("😍")}")).Expect(200);
+        (await bob.PutAsync($"/api/conversations/{id}/messages/{root}/reactions/{Uri.EscapeDataString("👍")}")).Expect(200);
+
+        var page = await ThreadAsync(alice, id, root);
+        var shown = page.GetProperty("messages").EnumerateArray().Single();
+        var file = shown.Attachments().Single();
+        Assert.Equal(upload, file.Str("id"));
+        Assert.Contains($"s=u.{alice.Id}", Uri.UnescapeDataString(file.Str("url")));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.FetchAsync(file.Str("url"))).StatusCode);
+        Assert.True(shown.GetProperty("reactions")[0].GetProperty("me").GetBoolean());
+        var rootReaction = page.GetProperty("root").GetProperty("reactions")[0];
+        Assert.Equal(("👍", false), (rootReaction.Str("emoji"), rootReaction.GetProperty("me").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Replies_stay_out_of_the_timeline_unless_also_sent_there_and_seqs_stay_gap_free()
     {
         var (alice, bob) = (await app.UserAsync("alice"), await app.UserAsync("bob"));

@@ -33,7 +33,7 @@ public sealed class ReplyRow
 /// answer streams, each batch of text updates the stored content and appends a message:delta event in one
 /// transaction, so the log and the row always agree. Events are published after commit.
 /// </summary>
-public sealed class AgentStore(Db db, EventScope scope)
+public sealed class AgentStore(Db db, EventScope scope, MessageDecorators decorators)
 {
     /// <summary>Writes the agent's message (streaming, or already final) and its agent_replies row; null when the conversation is gone.</summary>
     public async Task<MessageDto?> CreateAsync(ReplyJob job, UserRow agent, string content, AgentPayload payload, CancellationToken ct)
@@ -93,7 +93,8 @@ public sealed class AgentStore(Db db, EventScope scope)
                 new { content, payload = Json(payload), messageId }, tx);
             if (updated == 0 || await MessageStore.GetAsync(connection, tx, messageId) is not { } row) return 0;
             var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
-            var dto = MessageDto.From(row, null, markers.IsRead(row.Seq, row.SenderId));
+            // The whole message, as any message:updated carries it: reactions made while it streamed stay on it.
+            var dto = await decorators.ApplyAsync(connection, tx, MessageDto.From(row, null, markers.IsRead(row.Seq, row.SenderId)), null);
             await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
             return updated;
         }, ct);

@@ -7,7 +7,7 @@ using Parley.Server.Api;
 namespace Parley.Server.Auth;
 
 /// <summary>
-/// Reads a bearer token from the Authorization header (or, for WebSocket upgrades, ?access_token=),
+/// Reads a bearer token from the Authorization header (or, for WebSocket upgrades, ?access_token=; for downloads, the file cookie),
 /// checks it with <see cref="TokenService"/> and that its security stamp is still current.
 /// </summary>
 public sealed class BearerHandler(
@@ -27,11 +27,19 @@ public sealed class BearerHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
+    /// <summary>
+    /// The cookie that <c>POST /api/files/session</c> sets (HttpOnly, path /api/files): what a browser's &lt;img src&gt;
+    /// sends, since it cannot send an Authorization header. Read only for downloads (GET and HEAD under /api/files).
+    /// </summary>
+    public const string FileCookie = "parley_files";
+
     public static string? ReadToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
         if (request.Path.StartsWithSegments("/ws") && request.Query["access_token"].ToString() is { Length: > 0 } query) return query;
+        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/api/files")
+            && request.Cookies[FileCookie] is { Length: > 0 } cookie) return cookie;
         return null;
     }
 

@@ -119,8 +119,13 @@ public sealed record MessageDto(
     }
 }
 
-/// <summary>One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first).</summary>
-public sealed record ReactionSummary(string Emoji, long Count, bool Me, IReadOnlyList<string> UserIds);
+/// <summary>
+/// One emoji on a message: how many reacted, whether the viewer did, and the first few who did (oldest first). Events
+/// go to every member alike, so their copy has no <see cref="Me"/>: a client keeps its own from the REST view and from
+/// the reaction events whose userId is its own.
+/// </summary>
+public sealed record ReactionSummary(string Emoji, long Count,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Me, IReadOnlyList<string> UserIds);
 
 /// <summary>seed 001's pagination block; totalMessages is the conversation's last seq (seqs are gap-free).</summary>
 public sealed record MessagePagination(int CurrentPage, int TotalPages, long TotalMessages, bool HasNextPage, bool HasPrevPage, int Limit);

@@ -5,7 +5,7 @@ using Parley.Server.Data;
 namespace Parley.Server.Messages;
 
 /// <summary>
-/// Keeps the SQLite search index (messages_fts, migrations 030 and 080) in step with sends, in the send's commit.
+/// Keeps the SQLite search index (messages_fts, migrations 030, 080 and 100) in step with sends, in the send's commit.
 /// PostgreSQL needs none of this: its tsvector is a generated column.
 /// FTS5 writes its pending terms to disk as a new segment whenever a SAVEPOINT opens after it was written to, and
 /// the SQLite writer runs every send of a batch in its own savepoint: indexing inside the send cost a segment (and
@@ -24,8 +24,8 @@ public static class MessageSearchIndex
         // Current content, not the sent one: a later write of the same batch may have edited or erased it. A row the
         // edit trigger already indexed (it has a docsize entry) is not indexed twice.
         """
-        INSERT INTO messages_fts (rowid, content)
-            SELECT x.rowid, x.content FROM temp.messages_fts_pending p CROSS JOIN messages x ON x.rowid = p.rowid
+        INSERT INTO messages_fts (rowid, content, search_conversation)
+            SELECT x.rowid, x.content, x.search_conversation FROM temp.messages_fts_pending p CROSS JOIN messages x ON x.rowid = p.rowid
             WHERE x.content IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages_fts_docsize d WHERE d.id = x.rowid);
         DELETE FROM temp.messages_fts_pending;
         """);

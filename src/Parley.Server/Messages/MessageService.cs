@@ -18,7 +18,7 @@ namespace Parley.Server.Messages;
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
     TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
-    IThreadReplies threads, Attachments attachments, ServerMetrics metrics)
+    IThreadReplies threads, Attachments attachments, ServerMetrics metrics, IEnumerable<IMessageEditedListener> editedListeners)
 {
     public const int SeenByLimit = 100;
 
@@ -73,7 +73,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             // Listeners (the AI agent) answer in the timeline, so a thread reply is not theirs to answer.
             if (m.ThreadId is null) foreach (var listener in listeners) listener.MessageSent(sent.Value!, conversationType);
             await typing.MessageSentAsync(callerId, conversationId, ct);
-            return new SendResult(sent.Value!, true);
+            return new SendResult(SignedFor(sent.Value!, callerId), true);
         }
         if (sent.Error != MessageStore.Duplicate) return sent.Error!;
         // A retry: the transaction rolled back; answer with the message the first attempt stored.
@@ -146,7 +146,8 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var content = request.Body;
         if (TextRules.IsBlank(content)) return Failure.Invalid("newContent", "Send the new content (newContent, content or message)");
         if (content.Length > SendMessageRequest.MaxContent) return Failure.Invalid("newContent", $"Content must be at most {SendMessageRequest.MaxContent:N0} characters");
-        return await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
+        var changed = false;
+        var edited = await ChangeAsync(callerId, conversationId, messageId, ct, async (batch, row, access) =>
         {
             var (connection, tx) = (batch.Connection, batch.Transaction);
             if (row.Type == MessageTypes.System) return Failure.BadRequest("System messages cannot be edited");
@@ -155,13 +156,16 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (row.Content == content) return MessageDto.From(row, access.DirectKey, false);
             var now = Clock.NowMs();
             if (!await MessageStore.EditAsync(connection, tx, row.Id, content, now)) return Failure.Conflict("The message was deleted");
-            (row.Content, row.EditedAt) = (content, now);
+            (row.Content, row.EditedAt, changed) = (content, now, true);
+            foreach (var listener in editedListeners) await listener.MessageEditingAsync(batch, row);
             await LoadAttachmentsAsync(connection, tx, row, UrlScope.Conversation(row.ConversationId));
             var dto = await ViewAsync(connection, tx, row, access);
             var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
             await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
-            return await decorators.ApplyAsync(connection, tx, dto, callerId);
+            return SignedFor(await decorators.ApplyAsync(connection, tx, dto, callerId), callerId);
         });
+        if (changed && edited.Ok) foreach (var listener in editedListeners) listener.MessageEdited(edited.Value!);
+        return edited;
     }
 
     /// <summary>Soft delete by the sender, or by an owner/admin of a group or channel. Deleting twice answers the first deletion.</summary>
@@ -216,6 +220,10 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
     /// <summary>The message's attachments, with URLs signed for <paramref name="scope"/>.</summary>
     private async Task LoadAttachmentsAsync(DbConnection connection, DbTransaction? tx, MessageRow row, UrlScope scope) =>
         row.Attachments = (await attachments.ForRangeAsync(connection, tx, row.ConversationId, row.Seq - 1, row.Seq, scope)).GetValueOrDefault(row.Id);
+
+    /// <summary>The caller's own answer: file URLs signed for them rather than for the conversation (as the event's are).</summary>
+    private MessageDto SignedFor(MessageDto message, string callerId) =>
+        message.Attachments is { Count: > 0 } files ? message with { Attachments = attachments.SignedFor(files, callerId) } : message;
 
     private static async Task<MessageDto> ViewAsync(DbConnection connection, DbTransaction? tx, MessageRow row, MessageAccess access)
     {

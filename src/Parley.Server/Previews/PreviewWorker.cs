@@ -10,12 +10,13 @@ using Parley.Server.Uploads;
 namespace Parley.Server.Previews;
 
 /// <summary>
-/// After a text message is sent, fetches the preview of its first link in the background and, when the page gives
-/// one, stores it on the message and tells the conversation with message:updated. A fetch that fails or is refused
-/// leaves the message as it was.
+/// After a text message is sent, or its text edited to a new first link, fetches the preview of its first link in the
+/// background and, when the page gives one, stores it on the message and tells the conversation with message:updated.
+/// A fetch that fails or is refused leaves the message as it was. An edit that drops or changes the link drops the old
+/// preview at once, in the edit's own message:updated.
 /// </summary>
 public sealed class PreviewWorker(PreviewFetcher fetcher, PreviewStore store, IOptions<PreviewOptions> options, ILogger<PreviewWorker> log)
-    : BackgroundService, IMessageSentListener
+    : BackgroundService, IMessageSentListener, IMessageEditedListener
 {
     private readonly Channel<(string MessageId, Uri Url)> _queue = Channel.CreateBounded<(string, Uri)>(
         new BoundedChannelOptions(Math.Max(1, options.Value.QueueSize)) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -24,6 +25,24 @@ public sealed class PreviewWorker(PreviewFetcher fetcher, PreviewStore store, IO
     {
         if (!options.Value.Enabled || message.Type != MessageTypes.Text || Links.First(message.Content) is not { } url) return;
         _queue.Writer.TryWrite((message.Id, url));
+    }
+
+    public async Task MessageEditingAsync(EventBatch batch, MessageRow message)
+    {
+        if (message.Preview is null || PreviewUrl(message.Preview) == Links.First(message.Content)?.AbsoluteUri) return;
+        await batch.Connection.ExecuteAsync("UPDATE messages SET preview = NULL WHERE id = @Id", new { message.Id }, batch.Transaction);
+        message.Preview = null;
+    }
+
+    public void MessageEdited(MessageDto message)
+    {
+        if (message.Preview is null) MessageSent(message, "");
+    }
+
+    private static string? PreviewUrl(string json)
+    {
+        using var preview = JsonDocument.Parse(json);
+        return preview.RootElement.TryGetProperty("url", out var url) ? url.GetString() : null;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
@@ -50,7 +69,7 @@ public sealed class PreviewWorker(PreviewFetcher fetcher, PreviewStore store, IO
 }
 
 /// <summary>Stores a preview on its message and raises message:updated, unless the message was deleted or its first link changed meanwhile.</summary>
-public sealed class PreviewStore(EventScope scope, Attachments attachments)
+public sealed class PreviewStore(EventScope scope, Attachments attachments, MessageDecorators decorators)
 {
     public Task SaveAsync(string messageId, Uri url, string json, CancellationToken ct) => scope.WriteAsync(async batch =>
     {
@@ -62,7 +81,7 @@ public sealed class PreviewStore(EventScope scope, Attachments attachments)
             UrlScope.Conversation(row.ConversationId))).GetValueOrDefault(row.Id);
         var directKey = await connection.ExecuteScalarAsync<string?>("SELECT direct_key FROM conversations WHERE id = @id", new { id = row.ConversationId }, tx);
         var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
-        var dto = MessageDto.From(row, directKey, markers.IsRead(row.Seq, row.SenderId));
+        var dto = await decorators.ApplyAsync(connection, tx, MessageDto.From(row, directKey, markers.IsRead(row.Seq, row.SenderId)), null);
         await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
         return true;
     }, ct);

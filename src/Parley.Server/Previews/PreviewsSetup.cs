@@ -11,6 +11,7 @@ public static class PreviewsSetup
         services.AddSingleton<PreviewStore>();
         services.AddSingleton<PreviewWorker>();
         services.AddSingleton<IMessageSentListener>(sp => sp.GetRequiredService<PreviewWorker>());
+        services.AddSingleton<IMessageEditedListener>(sp => sp.GetRequiredService<PreviewWorker>());
         services.AddHostedService(sp => sp.GetRequiredService<PreviewWorker>());
         return services;
     }

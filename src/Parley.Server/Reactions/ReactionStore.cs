@@ -34,7 +34,7 @@ public static class ReactionStore
         {
             var first = group.First();
             if (!result.TryGetValue(first.MessageId, out var list)) result[first.MessageId] = list = [];
-            list.Add(new ReactionSummary(first.Emoji, first.Total, first.Mine > 0, group.Select(r => r.UserId).ToList()));
+            list.Add(new ReactionSummary(first.Emoji, first.Total, viewerId is null ? null : first.Mine > 0, group.Select(r => r.UserId).ToList()));
         }
         return result;
     }

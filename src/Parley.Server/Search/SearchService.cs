@@ -3,12 +3,13 @@ using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Uploads;
 using Parley.Server.Users;
 
 namespace Parley.Server.Search;
 
 /// <summary>Full-text search over the messages of every conversation the caller is a member of.</summary>
-public sealed class SearchService(Db db, UserStore users)
+public sealed class SearchService(Db db, UserStore users, Attachments attachments, MessageDecorators decorators)
 {
     public async Task<Outcome<SearchPage>> SearchAsync(string callerId, SearchRequest request, CancellationToken ct)
     {
@@ -19,22 +20,22 @@ public sealed class SearchService(Db db, UserStore users)
         if (db.IsSqlite && query.Cursor?.Key is { } key && !long.TryParse(key, out _))
             return Failure.Invalid("cursor", "cursor must be the nextCursor of a previous page with the same sort");
 
-        List<(MessageRow Row, SearchExtras Extras)> rows;
-        bool escaped;
-        await using (var connection = await db.OpenAsync(ct))
-        {
-            rows = await SearchStore.FindAsync(connection, query, callerId);
-            escaped = SearchStore.SnippetsEscaped(connection);
-        }
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await SearchStore.FindAsync(connection, query, callerId);
+        var escaped = SearchStore.SnippetsEscaped(connection);
         var hasMore = rows.Count > query.Limit;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
+        // Each hit's message as history shows it: its files (URLs signed for me) and reactions.
+        var files = await attachments.ForMessagesAsync(connection, null, rows.Select(r => r.Row.Id), UrlScope.User(callerId));
+        foreach (var (row, _) in rows) row.Attachments = files.GetValueOrDefault(row.Id);
+        var messages = await decorators.ApplyAsync(connection, null, rows.Select(r => MessageDto.From(r.Row, r.Extras.DirectKey, read: false)).ToList(), callerId);
 
         var others = rows.Where(r => r.Extras.ConversationType == ConversationTypes.Direct)
             .Select(r => OtherSide(r.Extras.DirectKey, callerId)).OfType<string>().Distinct().ToList();
         var names = others.Count == 0 ? new Dictionary<string, UserRow>()
             : (await users.GetManyAsync(others, ct)).ToDictionary(u => u.Id);
-        var hits = rows.Select(r => new SearchHit(
-            MessageDto.From(r.Row, r.Extras.DirectKey, read: false),
+        var hits = rows.Select((r, i) => new SearchHit(
+            messages[i],
             Conversation(r.Row.ConversationId, r.Extras, OtherSide(r.Extras.DirectKey, callerId) is { } other ? names.GetValueOrDefault(other) : null),
             Highlight(r.Extras.Snippet, escaped, r.Row.Content))).ToList();
 

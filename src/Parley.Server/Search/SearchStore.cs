@@ -6,7 +6,7 @@ using Parley.Server.Messages;
 namespace Parley.Server.Search;
 
 /// <summary>
-/// The search SQL, one statement per dialect behind the same filters: SQLite walks the FTS5 index (migration 030)
+/// The search SQL, one statement per dialect behind the same filters: SQLite walks the FTS5 index (migrations 030, 100)
 /// newest rowid first and stops at the page's end; PostgreSQL matches the GIN-indexed tsvector. Only messages of
 /// live conversations the caller is still a member of, neither deleted nor written by the server, are found.
 /// </summary>
@@ -30,6 +30,7 @@ public static class SearchStore
     public static async Task<List<(MessageRow Row, SearchExtras Extras)>> FindAsync(DbConnection connection, SearchQuery q, string me)
     {
         var args = new DynamicParameters(new { me, take = q.Limit + 1, offset = q.Cursor?.Offset ?? 0 });
+        if (connection is not NpgsqlConnection && q.Sort == SearchSorts.Relevance) return await SqliteRelevanceAsync(connection, q, args, me);
         var sql = connection is NpgsqlConnection ? Postgres(q, args) : Sqlite(q, args);
         var rows = await connection.QueryAsync<MessageRow, SearchExtras, (MessageRow, SearchExtras)>(sql, (row, extras) => (row, extras), args,
             splitOn: "search_key");
@@ -39,32 +40,67 @@ public static class SearchStore
     /// <summary>Relevance ranks the newest this many matches (as chat search does), so a common word costs no more than a rare one.</summary>
     public const int RelevanceWindow = 1000;
 
-    private static string Sqlite(SearchQuery q, DynamicParameters args)
+    private static readonly string SqliteSelect = $"""
+        SELECT {MessageStore.Columns}, CAST(x.rowid AS TEXT) AS search_key, {Extras},
+            snippet(messages_fts, 0, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) AS snippet
+        """;
+
+    // CROSS JOIN keeps the FTS index as the outer loop: newest first is then its own rowid order, no sort.
+    private static string SqliteMatches(SearchQuery q, DynamicParameters args, string joins)
     {
-        args.Add("match", SearchTerms.ToFts5(q.Terms));
-        if (q.Cursor?.Key is { } key) args.Add("key", long.Parse(key, System.Globalization.CultureInfo.InvariantCulture));
-        var select = $"""
-            SELECT {MessageStore.Columns}, CAST(x.rowid AS TEXT) AS search_key, {Extras},
-                snippet(messages_fts, 0, char({(int)MarkStart}), char({(int)MarkEnd}), '…', 24) AS snippet
-            """;
-        // CROSS JOIN keeps the FTS index as the outer loop: newest first is then its own rowid order, no sort.
-        var matches = $"""
+        args.Add("match", SqliteMatch(q));
+        return $"""
             FROM messages_fts CROSS JOIN messages x ON x.rowid = messages_fts.rowid
-            {Joins("CROSS JOIN")}
+            {joins}
             WHERE messages_fts MATCH @match {Filters(q, args)}
             """;
-        if (q.Sort == SearchSorts.Newest)
-            return $"{select} {matches} {(q.Cursor?.Key is null ? "" : "AND messages_fts.rowid < @key")} ORDER BY messages_fts.rowid DESC LIMIT @take";
-        // Relevance: score the newest window, take the page, then look each of its rows up again for the snippet.
+    }
+
+    private static string Sqlite(SearchQuery q, DynamicParameters args)
+    {
+        if (q.Cursor?.Key is { } key) args.Add("key", long.Parse(key, System.Globalization.CultureInfo.InvariantCulture));
         return $"""
-            WITH recent AS (SELECT messages_fts.rowid AS id, bm25(messages_fts) AS score {matches} ORDER BY messages_fts.rowid DESC LIMIT {RelevanceWindow}),
-                page AS MATERIALIZED (SELECT id, score FROM recent ORDER BY score, id DESC LIMIT @take OFFSET @offset)
-            {select}
+            {SqliteSelect} {SqliteMatches(q, args, Joins("CROSS JOIN"))} {(q.Cursor?.Key is null ? "" : "AND messages_fts.rowid < @key")}
+            ORDER BY messages_fts.rowid DESC LIMIT @take
+            """;
+    }
+
+    /// <summary>
+    /// Relevance on SQLite: the newest <see cref="RelevanceWindow"/> matches with their text, ranked here (<see cref="Relevance"/>),
+    /// then the page's rows looked up again, each with its snippet.
+    /// </summary>
+    private static async Task<List<(MessageRow Row, SearchExtras Extras)>> SqliteRelevanceAsync(DbConnection connection, SearchQuery q, DynamicParameters args,
+        string me)
+    {
+        var window = await connection.QueryAsync<(long Id, string? Content)>($"""
+            SELECT messages_fts.rowid, x.content
+            {SqliteMatches(q, args, $"CROSS JOIN members m ON m.conversation_id = x.conversation_id AND m.user_id = @me CROSS JOIN conversations c ON c.id = x.conversation_id")}
+            ORDER BY messages_fts.rowid DESC LIMIT {RelevanceWindow}
+            """, args);
+        var page = Relevance.Rank(window.AsList(), q.Terms).Skip(q.Cursor?.Offset ?? 0).Take(q.Limit + 1).ToArray();
+        if (page.Length == 0) return [];
+        var rows = await connection.QueryAsync<MessageRow, SearchExtras, (MessageRow, SearchExtras)>($"""
+            WITH page AS MATERIALIZED (SELECT CAST(value AS INTEGER) AS id, key AS rank FROM json_each(@ids))
+            {SqliteSelect}
             FROM page CROSS JOIN messages_fts ON messages_fts.rowid = page.id CROSS JOIN messages x ON x.rowid = page.id
             {Joins("CROSS JOIN")}
             WHERE messages_fts MATCH @match
-            ORDER BY page.score, page.id DESC
-            """;
+            ORDER BY page.rank
+            """, (row, extras) => (row, extras), new { me, match = SqliteMatch(q), ids = "[" + string.Join(",", page) + "]" },
+            splitOn: "search_key");
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The words, in the text column only; with a conversation filter also that conversation's token (migration 100), so
+    /// FTS5 intersects the two doclists itself. The SQL filter on conversation_id stays: the token narrows, it does not decide.
+    /// </summary>
+    public static string SqliteMatch(SearchQuery q)
+    {
+        var words = $"content : ({SearchTerms.ToFts5(q.Terms)})";
+        var token = q.ConversationId?.Replace("-", "", StringComparison.Ordinal);
+        if (token is null || !token.Any(char.IsAsciiLetterOrDigit)) return words;
+        return $"search_conversation : \"{token.Replace("\"", "\"\"", StringComparison.Ordinal)}\" AND {words}";
     }
 
     private static string Postgres(SearchQuery q, DynamicParameters args)
@@ -109,7 +145,9 @@ public static class SearchStore
         if (q.Before is not null) Add("x.created_at < @before", "before", q.Before);
         if (q.After is not null) Add("x.created_at > @after", "after", q.After);
         if (q.Type is not null) Add("x.type = @type", "type", q.Type);
-        if (q.HasFile is { } hasFile) sql.Add(hasFile ? "x.file_url IS NOT NULL" : "x.file_url IS NULL");
+        // A file: a fileUrl (the seeds' way) or an attachment (an upload sent with it).
+        const string file = "(x.file_url IS NOT NULL OR EXISTS (SELECT 1 FROM uploads up WHERE up.message_id = x.id))";
+        if (q.HasFile is { } hasFile) sql.Add(hasFile ? file : "NOT " + file);
         return "AND " + string.Join(" AND ", sql);
     }
 }

@@ -1,11 +1,12 @@
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Uploads;
 
 namespace Parley.Server.Threads;
 
 /// <summary>Reading threads: a thread's replies, my threads, my thread read markers. Replies are sent through <see cref="MessageService"/>.</summary>
-public sealed class ThreadService(Db db)
+public sealed class ThreadService(Db db, Attachments attachments, MessageDecorators decorators)
 {
     public async Task<Outcome<ThreadPage>> RepliesAsync(string callerId, string rootId, ListMessages query, CancellationToken ct)
     {
@@ -20,9 +21,13 @@ public sealed class ThreadService(Db db)
         var range = HistoryRange.Of(query.Before, query.After, Math.Max(1, query.Page), limit, last);
         var rows = await ThreadStore.RangeAsync(connection, rootId, range.FromExclusive, range.ToInclusive);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
-        var replies = rows.Select(r => MessageDto.From(r, access.DirectKey, r.Seq > 0 && markers.IsRead(r.Seq, r.SenderId))).ToList();
-        return new ThreadPage(MessageDto.From(root, access.DirectKey, markers.IsRead(root.Seq, root.SenderId)), replies, range.Pagination, range.HasMore,
-            rows.FirstOrDefault()?.ThreadSeq, rows.LastOrDefault()?.ThreadSeq);
+        // The root and the replies as history shows messages: with their files (URLs signed for me) and reactions.
+        var files = await attachments.ForMessagesAsync(connection, null, rows.Select(r => r.Id).Append(root.Id), UrlScope.User(callerId));
+        foreach (var r in rows.Append(root)) r.Attachments = files.GetValueOrDefault(r.Id);
+        var views = rows.Select(r => MessageDto.From(r, access.DirectKey, r.Seq > 0 && markers.IsRead(r.Seq, r.SenderId)))
+            .Append(MessageDto.From(root, access.DirectKey, markers.IsRead(root.Seq, root.SenderId))).ToList();
+        views = await decorators.ApplyAsync(connection, null, views, callerId);
+        return new ThreadPage(views[^1], views[..^1], range.Pagination, range.HasMore, rows.FirstOrDefault()?.ThreadSeq, rows.LastOrDefault()?.ThreadSeq);
     }
 
     public async Task<Outcome<ThreadList>> MineAsync(string callerId, Paging paging, CancellationToken ct)

@@ -6,8 +6,9 @@ using Parley.Server.Data;
 namespace Parley.Server.Uploads;
 
 /// <summary>
-/// GET /api/files/{id} and its thumbnail. The caller is whoever the signed URL names, else the bearer token's user;
-/// access is checked again on every request, and anyone without it gets 404. Answers carry the original name,
+/// GET /api/files/{id} and its thumbnail. The reader is whoever a signed URL names, else the bearer token's (or the
+/// file cookie's) user; access is checked again on every request, so it ends the moment the reader leaves the
+/// conversation, and anyone without it gets 404. Answers carry the original name,
 /// an ETag, cache headers and byte ranges; only types that cannot run script in our origin are shown inline.
 /// </summary>
 public sealed class FileDownloads(Db db, IFileStorage storage, FileUrls urls, IOptions<UploadOptions> options)
@@ -18,6 +19,8 @@ public sealed class FileDownloads(Db db, IFileStorage storage, FileUrls urls, IO
     public async Task<IResult> ServeAsync(HttpContext http, string id, bool thumbnail, CancellationToken ct)
     {
         var query = http.Request.Query;
+        // Who reads: a bearer token or the file cookie (FileSession), else the user a signed URL was made for.
+        var reader = http.User.Identity?.IsAuthenticated == true ? http.User.Id() : null;
         UrlScope scope;
         if (query.ContainsKey("t"))
         {
@@ -25,12 +28,16 @@ public sealed class FileDownloads(Db db, IFileStorage storage, FileUrls urls, IO
             if (expired) return Expired.ToResult();
             if (signed is null) return NotFound.ToResult();
             scope = signed.Value;
+            // A URL signed for a conversation (socket events, which every member gets alike) names nobody: it also needs
+            // the reader, who must be a member of that conversation now.
+            if (scope.Kind == UrlScope.UserKind) reader = scope.Id;
+            else if (reader is null) return NotFound.ToResult();
         }
-        else if (http.User.Identity?.IsAuthenticated == true) scope = UrlScope.User(http.User.Id());
+        else if (reader is not null) scope = UrlScope.User(reader);
         else return NotFound.ToResult();
 
         UploadRow? row;
-        await using (var connection = await db.OpenAsync(ct)) row = await UploadStore.FindReadableAsync(connection, id, scope);
+        await using (var connection = await db.OpenAsync(ct)) row = await UploadStore.FindReadableAsync(connection, id, scope, reader);
         if (row is null || (thumbnail && row.ThumbnailKey is null)) return NotFound.ToResult();
 
         var (key, contentType, size) = thumbnail ? (row.ThumbnailKey!, row.ThumbnailType, -1L) : (row.StorageKey, row.ContentType, row.Size);

@@ -7,7 +7,8 @@ namespace Parley.Server.Uploads;
 
 /// <summary>
 /// Who a signed URL was made for: a user (checked at download as a member of a conversation that holds the
-/// file, or its uploader before it is sent) or a conversation (URLs inside events, which every member gets alike).
+/// file, or its uploader before it is sent) or a conversation (URLs inside events, which every member gets alike:
+/// those name nobody, so a download with one also needs the reader's bearer token or file cookie, and membership).
 /// </summary>
 public readonly record struct UrlScope(char Kind, string Id)
 {

@@ -20,8 +20,10 @@ public static class UploadStore
             WHERE m.id = up.message_id AND m.deleted_at IS NULL))
         """;
 
+    // A URL signed for a conversation: its live message holds the file, and the reader is a member of it now.
     private const string ConversationMayRead = """
         EXISTS (SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
+            JOIN members mb ON mb.conversation_id = m.conversation_id AND mb.user_id = @readerId
             WHERE m.id = up.message_id AND m.conversation_id = @scopeId AND m.deleted_at IS NULL)
         """;
 
@@ -41,10 +43,10 @@ public static class UploadStore
             WHERE m.conversation_id = @conversationId AND m.user_id = @userId
             """, new { conversationId, userId }) > 0;
 
-    public static Task<UploadRow?> FindReadableAsync(DbConnection connection, string id, UrlScope scope) =>
+    public static Task<UploadRow?> FindReadableAsync(DbConnection connection, string id, UrlScope scope, string? readerId) =>
         connection.QuerySingleOrDefaultAsync<UploadRow>(
             $"SELECT {Columns} FROM uploads up WHERE up.id = @id AND {(scope.Kind == UrlScope.UserKind ? UserMayRead : ConversationMayRead)}",
-            new { id, scopeId = scope.Id });
+            new { id, scopeId = scope.Id, readerId = readerId ?? "" });
 
     /// <summary>
     /// Attaches the sender's unsent uploads to the message, in one statement that checks ownership and "not sent before";
@@ -68,6 +70,12 @@ public static class UploadStore
             WHERE m.conversation_id = @conversationId AND m.seq > @fromExclusive AND m.seq <= @toInclusive
             ORDER BY up.message_id, up.created_at, up.id
             """, new { conversationId, fromExclusive, toInclusive }, tx)).AsList();
+
+    /// <summary>The uploads held by these messages (a page of search hits or thread replies).</summary>
+    public static async Task<List<UploadRow>> ForMessagesAsync(DbConnection connection, DbTransaction? tx, string[] messageIds) =>
+        (await connection.QueryAsync<UploadRow>(
+            $"SELECT {Columns} FROM uploads up WHERE up.message_id {Db.In(connection, "messageIds")} ORDER BY up.message_id, up.created_at, up.id",
+            new { messageIds }, tx)).AsList();
 
     /// <summary>
     /// Uploads whose time is up: never sent and older than the orphan TTL or left by a deleted account; or held by a

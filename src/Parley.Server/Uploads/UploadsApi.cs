@@ -8,6 +8,7 @@ public static class UploadsApi
     public static RouteGroupBuilder MapUploads(this RouteGroupBuilder api)
     {
         api.MapPost("/uploads", Upload).WithTags("Uploads").DisableAntiforgery();
+        api.MapFileSession();
         var files = api.MapGroup("/files").WithTags("Uploads").AllowAnonymous();
         files.MapMethods("/{id}", ["GET", "HEAD"], (string id, HttpContext http, FileDownloads downloads, CancellationToken ct) =>
             downloads.ServeAsync(http, id, thumbnail: false, ct));

@@ -39,7 +39,10 @@ public abstract class AttachmentMessageTests<TApp>(TApp app) : IClassFixture<TAp
         var live = await bobSocket.EventAsync("message:new", direct);
         var liveFiles = live.GetProperty("data").GetProperty("message").Attachments();
         Assert.Equal(2, liveFiles.Count);
-        Assert.Equal(HttpStatusCode.OK, (await app.FetchAsync(liveFiles[0].Str("url"))).StatusCode);
+        // An event's URL is signed for the conversation: it names nobody, so it also needs the reader (token or file cookie).
+        Assert.Contains($"s=c.{direct}", Uri.UnescapeDataString(liveFiles[0].Str("url")));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.FetchAsync(liveFiles[0].Str("url"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.Http.GetAsync(liveFiles[0].Str("url"))).StatusCode);
 
         var history = (await bob.HistoryAsync(direct)).Single();
         var url = history.Attachments()[1].Str("url");

@@ -52,6 +52,7 @@ public abstract class FileAccessTests<TApp>(TApp app) : IClassFixture<TApp> wher
         var upload = await alice.UploadedAsync(TestImages.Png(64, 64), "dot.png");
         var message = await alice.SendFilesAsync(group, null, upload.Str("id"));
         var url = message.Attachments()[0].Str("url");
+        Assert.Contains($"s=u.{alice.Id}", Uri.UnescapeDataString(url));
         Assert.Equal(HttpStatusCode.OK, (await app.FetchAsync(url)).StatusCode);
 
         var token = url[(url.IndexOf("&t=", StringComparison.Ordinal) + 3)..];
@@ -92,6 +93,54 @@ public abstract class FileAccessTests<TApp>(TApp app) : IClassFixture<TApp> wher
         var fresh = (await alice.HistoryAsync(group)).First().Attachments()[0].Str("url");
         Assert.Equal(HttpStatusCode.OK, (await app.FetchAsync(fresh)).StatusCode);
     }
+
+    [Fact]
+    public async Task Event_urls_need_the_readers_cookie_or_token_and_stop_working_the_moment_they_leave()
+    {
+        var (alice, bob, outsider, group) = await ThreeAsync();
+        await using var bobSocket = await WsClient.ConnectAsync(bob);
+        await bobSocket.NextAsync("ready");
+        var upload = await alice.UploadedAsync(TestImages.Png(64, 64), "dot.png");
+        var sent = await alice.SendFilesAsync(group, "look", upload.Str("id"));
+        // The sender's own answer is signed for her, like history; the event's copy for the conversation.
+        Assert.Contains($"s=u.{alice.Id}", Uri.UnescapeDataString(sent.Attachments()[0].Str("url")));
+        var live = (await bobSocket.EventAsync("message:new", group)).GetProperty("data").GetProperty("message").Attachments()[0];
+        var (url, thumbnail) = (live.Str("url"), live.Str("thumbnailUrl"));
+        var history = (await bob.HistoryAsync(group)).Single().Attachments()[0].Str("url");
+
+        // An <img src> sends no Authorization header: without the file cookie an event URL reads nothing.
+        Assert.Equal(HttpStatusCode.NotFound, (await app.FetchAsync(url)).StatusCode);
+        using var browser = CookieBrowser();
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(thumbnail)).StatusCode);
+        var session = new HttpRequestMessage(HttpMethod.Post, "/api/files/session");
+        session.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bob.Token);
+        (await ApiResponse.ReadAsync(await browser.SendAsync(session))).Expect(200);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(thumbnail)).StatusCode);
+        // The cookie is the reader, the URL only what: an outsider's cookie reads nothing with it.
+        Assert.Equal(HttpStatusCode.NotFound, (await outsider.Http.GetAsync(url)).StatusCode);
+        // The cookie serves downloads only.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/users/me")).StatusCode);
+
+        (await bob.DeleteAsync($"/api/conversations/{group}/leave")).Expect(200);
+        foreach (var gone in new[] { url, thumbnail, history })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(gone)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.GetAsync(gone)).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.Http.GetAsync($"/api/files/{upload.Str("id")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.GetAsync(url)).StatusCode);
+
+        // Signing out drops the cookie.
+        (await ApiResponse.ReadAsync(await browser.DeleteAsync("/api/files/session"))).Expect(200);
+        (await alice.PostAsync($"/api/conversations/{group}/members", new { user_id = bob.Id })).Expect(200);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await bob.Http.GetAsync(url)).StatusCode);
+    }
+
+    /// <summary>An HTTP client that keeps cookies and sends no Authorization header, as a browser's &lt;img&gt; does.</summary>
+    private HttpClient CookieBrowser() =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = app.Http().BaseAddress };
 
     [Fact]
     public async Task Downloads_answer_ranges_etags_and_the_original_name()

@@ -64,6 +64,9 @@ export const endpoints = {
   register: body => api.post('/auth/register', body),
   login: body => api.post('/auth/login', body),
   me: () => api.get('/users/me'),
+  // The HttpOnly cookie that lets <img src> of a file URL from a live event download as me (GET /api/files only).
+  fileSession: () => api.post('/files/session'),
+  endFileSession: () => api.del('/files/session'),
   searchUsers: text => api.get(`/users?search=${q(text)}&limit=20`),
   conversations: () => api.get('/conversations?limit=100'),
   conversation: id => api.get(`/conversations/${q(id)}`),

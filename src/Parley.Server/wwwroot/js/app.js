@@ -23,6 +23,7 @@ function toast(text) {
 }
 
 async function signOut({ sessionEnded = false } = {}) {
+  if (!sessionEnded && session.token()) endpoints.endFileSession().catch(() => {});
   await stopPush({ tellServer: !sessionEnded });
   gateway?.stop();
   gateway = null;
@@ -43,6 +44,8 @@ function showLogin() {
 
 async function start(user) {
   state.me = user;
+  // Before anything renders a file from an event; offline it is set again by the next start.
+  await endpoints.fileSession().catch(() => {});
   gateway = new Gateway(() => session.token(), {
     onEvent: (type, data) => {
       keepMine(type, data);
