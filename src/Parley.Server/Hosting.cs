@@ -92,6 +92,8 @@ public static class Hosting
         services.AddPreviews();
         services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
         services.AddSingleton<SendLimiter>();
+        services.AddSingleton<BlockList>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlockList>());
         services.AddSingleton<MessageService>();
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddSingleton<MessageDecorators>();

@@ -1,6 +1,7 @@
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Events;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Realtime;
 
@@ -9,9 +10,12 @@ namespace Parley.Server.Realtime;
 /// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
 /// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
 /// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
-/// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
+/// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does. A conversation event's
+/// user id is whose doing it is (a message's sender, a reactor, a typer): members who blocked them do not get it (the
+/// <see cref="BlockList"/> answers from memory).
 /// </summary>
-public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, ILogger<FanOut> logger)
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, BlockList blocks,
+    ILogger<FanOut> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -47,9 +51,19 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                    if (userId != e.ExceptUserId) Send(userId, e, ref delivery);
+                {
+                    if (userId == e.ExceptUserId) continue;
+                    var connections = registry.Of(userId);
+                    if (connections.IsEmpty || (e.UserId is { } actor && await blocks.HidesAsync(userId, actor))) continue;
+                    delivery ??= new EventDelivery(e);
+                    foreach (var connection in connections) connection.Deliver(delivery);
+                }
             }
-            else if (e.UserId is { } userId) Send(userId, e, ref delivery);
+            else if (e.UserId is { } userId && registry.Of(userId) is { IsEmpty: false } connections)
+            {
+                delivery = new EventDelivery(e);
+                foreach (var connection in connections) connection.Deliver(delivery);
+            }
         }
         catch (Exception error)
         {
@@ -60,14 +74,6 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         {
             if (changed is not null && e.Type == ConversationEventTypes.ConversationDeleted) members.Invalidate(changed);
         }
-    }
-
-    private void Send(string userId, ChatEvent e, ref EventDelivery? delivery)
-    {
-        var connections = registry.Of(userId);
-        if (connections.IsEmpty) return;
-        delivery ??= new EventDelivery(e);
-        foreach (var connection in connections) connection.Deliver(delivery);
     }
 
     [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]

@@ -1,11 +1,12 @@
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Threads;
 
 /// <summary>Reading threads: a thread's replies, my threads, my thread read markers. Replies are sent through <see cref="MessageService"/>.</summary>
-public sealed class ThreadService(Db db)
+public sealed class ThreadService(Db db, BlockList blocks)
 {
     public async Task<Outcome<ThreadPage>> RepliesAsync(string callerId, string rootId, ListMessages query, CancellationToken ct)
     {
@@ -19,6 +20,8 @@ public sealed class ThreadService(Db db)
         var last = (await ThreadStore.GetAsync(connection, null, rootId))?.LastSeq ?? 0;
         var range = HistoryRange.Of(query.Before, query.After, Math.Max(1, query.Page), limit, last);
         var rows = await ThreadStore.RangeAsync(connection, rootId, range.FromExclusive, range.ToInclusive);
+        var hidden = await blocks.BlockedByAsync(callerId, ct);
+        if (hidden.Count > 0) rows.RemoveAll(r => hidden.Contains(r.SenderId));
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
         var replies = rows.Select(r => MessageDto.From(r, access.DirectKey, r.Seq > 0 && markers.IsRead(r.Seq, r.SenderId))).ToList();
         return new ThreadPage(MessageDto.From(root, access.DirectKey, markers.IsRead(root.Seq, root.SenderId)), replies, range.Pagination, range.HasMore,
