@@ -7,6 +7,7 @@ using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Messages;
 using Parley.Server.Moderation;
+using Parley.Server.Monitoring;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
@@ -25,6 +26,7 @@ using Parley.Server.Web;
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddParleyHosting();
+builder.Services.AddServerMetrics();
 builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContext.Default, MessagesJsonContext.Default, AgentsJsonContext.Default);
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
@@ -41,6 +43,7 @@ await app.EnsureSigningKeyAsync();
 await app.ApplyServerAdminsAsync();
 await app.EnsureStorageAsync();
 
+app.UseHttpMetrics();
 app.UseCompatProfiles();
 app.UseParleyErrors();
 app.UseDotSegmentGuard();
@@ -51,6 +54,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapMetrics();
 app.MapGateway();
 app.MapSocketIo();
 

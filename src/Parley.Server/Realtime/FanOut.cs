@@ -1,27 +1,39 @@
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Events;
-using Parley.Server.Safety;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
-/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
+/// (minus <see cref="ChatEvent.ExceptUserId"/>, and minus those who blocked whoever did it: its UserId), personal events to their user. Each wire form is
 /// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
 /// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
-/// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does. A conversation event's
-/// user id is whose doing it is (a message's sender, a reactor, a typer): members who blocked them do not get it (the
-/// <see cref="BlockList"/> answers from memory).
+/// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
-public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, BlockList blocks,
-    ILogger<FanOut> logger)
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry,
+    Safety.BlockList blocks, ServerMetrics metrics, ILogger<FanOut> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         bus.Subscribe(DeliverAsync);
+        metrics.OnScrape(MeasureSockets);
         return Task.CompletedTask;
+    }
+
+    private void MeasureSockets()
+    {
+        int open = 0, queued = 0, deepest = 0;
+        foreach (var connection in registry.All())
+        {
+            var depth = connection.QueuedFrames;
+            (open, queued, deepest) = (open + 1, queued + depth, Math.Max(deepest, depth));
+        }
+        metrics.SocketsOpen.Set(open);
+        metrics.SendQueueDepth.Set(queued);
+        metrics.SendQueueDeepest.Set(deepest);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -48,22 +60,14 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         try
         {
             EventDelivery? delivery = null;
+            var sockets = 0;
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                {
-                    if (userId == e.ExceptUserId) continue;
-                    var connections = registry.Of(userId);
-                    if (connections.IsEmpty || (e.UserId is { } actor && await blocks.HidesAsync(userId, actor))) continue;
-                    delivery ??= new EventDelivery(e);
-                    foreach (var connection in connections) connection.Deliver(delivery);
-                }
+                    if (userId != e.ExceptUserId && (e.UserId is not { } actor || registry.Of(userId).IsEmpty || !await blocks.HidesAsync(userId, actor))) sockets += Send(userId, e, ref delivery);
             }
-            else if (e.UserId is { } userId && registry.Of(userId) is { IsEmpty: false } connections)
-            {
-                delivery = new EventDelivery(e);
-                foreach (var connection in connections) connection.Deliver(delivery);
-            }
+            else if (e.UserId is { } userId) sockets += Send(userId, e, ref delivery);
+            if (sockets > 0) metrics.EventsDelivered.Inc(sockets);
         }
         catch (Exception error)
         {
@@ -74,6 +78,15 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         {
             if (changed is not null && e.Type == ConversationEventTypes.ConversationDeleted) members.Invalidate(changed);
         }
+    }
+
+    private int Send(string userId, ChatEvent e, ref EventDelivery? delivery)
+    {
+        var connections = registry.Of(userId);
+        if (connections.IsEmpty) return 0;
+        delivery ??= new EventDelivery(e);
+        foreach (var connection in connections) connection.Deliver(delivery);
+        return connections.Length;
     }
 
     [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]
