@@ -94,6 +94,8 @@ public static class Hosting
         services.AddWebPush();
         services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
         services.AddSingleton<SendLimiter>();
+        services.AddSingleton<BlockList>();
+        services.AddHostedService(sp => sp.GetRequiredService<BlockList>());
         services.AddSingleton<MessageService>();
         services.AddSingleton(MessageSearchIndex.Step);
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();

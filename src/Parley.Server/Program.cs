@@ -64,6 +64,7 @@ var api = app.MapGroup("/api").ValidateRequestInput();
 api.MapAuth();
 api.MapUsers();
 api.MapConversations();
+api.MapMutes();
 api.MapGroupsAndChannels();
 api.MapNotifications();
 api.MapMessages();
@@ -78,6 +79,8 @@ api.MapConnect();
 api.MapAgents();
 api.MapAdmin();
 api.MapConversationModeration();
+api.MapBlocks();
+api.MapReports();
 api.MapUploads();
 api.MapPush();
 

@@ -78,9 +78,19 @@ public sealed class ModerationTests(AdminApp app) : IClassFixture<AdminApp>
         var ownMessage = await owner.SendAsync(group, "you can still read");
         (await dan.PutAsync($"/api/conversations/{group}/messages/{ownMessage.Str("id")}/reactions/%F0%9F%91%8D")).ExpectError(403, "timed_out");
         Assert.Contains(await dan.HistoryAsync(group), m => m.Str("content") == "you can still read");
+        // Nor type: an error ack on the gateway and on Socket.IO.
+        Assert.Equal("timed_out", (await danSocket.RequestAsync("typing:start", new { conversationId = group })).GetProperty("error").Str("code"));
+        await using (var io = await SocketIoClient.ConnectAsync(app.BaseAddress, new { auth = new { token = dan.Token }, transports = new[] { "websocket" } }))
+        {
+            await io.EventAsync("ready");
+            var typing = await io.EmitAsync("typing:start", new { conversationId = group });
+            Assert.False(typing.GetProperty("ok").GetBoolean());
+            Assert.Equal("timed_out", typing.GetProperty("error").Str("code"));
+        }
 
         (await owner.PutAsync($"/api/conversations/{group}/members/{dan.Id}/timeout", new { until = (DateTimeOffset?)null })).Expect(200);
         await dan.SendAsync(group, "back");
+        Assert.True((await danSocket.RequestAsync("typing:start", new { conversationId = group })).GetProperty("ok").GetBoolean());
         (await owner.PutAsync($"/api/conversations/{group}/members/{dan.Id}/timeout", new { until = DateTimeOffset.UtcNow.AddDays(60) })).ExpectError(400);
         var audit = (await app.Admin.GetAsync("/api/admin/audit?limit=100")).Expect(200).EnumerateArray().Where(e => e.Str("conversationId") == group);
         Assert.Equal(2, audit.Count(e => e.Str("action") == "member.timed_out"));

@@ -54,8 +54,12 @@ public sealed class UtcMillisecondsConverter : JsonConverter<DateTimeOffset>
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    /// <summary>Anything but a date string is a JsonException, which the body reader answers with a 400 naming the field.</summary>
     public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        reader.TokenType == JsonTokenType.String
+        && DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : throw new JsonException("Must be a date and time (ISO 8601)");
 
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
     {

@@ -1,6 +1,7 @@
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Events;
+using Parley.Server.Safety;
 using Parley.Server.Users;
 
 namespace Parley.Server.Conversations;
@@ -27,7 +28,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         var missing = others.Except(found.Where(u => !u.IsDeleted && (u.Kind == UserKinds.Human || spec.Type == ConversationTypes.Ai)).Select(u => u.Id)).ToList();
         if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
 
-        return await scope.WriteAsync<(ConversationDto, bool)>(async batch =>
+        return await scope.TryWriteAsync<(ConversationDto, bool)>(async batch =>
         {
             var (connection, tx) = (batch.Connection, batch.Transaction);
             var now = Clock.NowMs();
@@ -35,7 +36,13 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             if (spec.Type == ConversationTypes.Direct)
             {
                 directKey = string.Join(':', new[] { callerId, others[0] }.Order(StringComparer.Ordinal));
-                if (await ConversationStore.FindDirectAsync(connection, tx, directKey) is { } existing)
+                var existing = await ConversationStore.FindDirectAsync(connection, tx, directKey);
+                // Across a block nobody starts a direct conversation or brings the other side back; an open one is still shown.
+                if (await BlockList.EitherWayAsync(connection, tx, callerId, others[0])
+                    && (existing is null || await store.GetForMemberAsync(connection, tx, existing.Id, callerId) is null
+                        || await store.GetForMemberAsync(connection, tx, existing.Id, others[0]) is null))
+                    return BlockList.CannotMessage;
+                if (existing is not null)
                 {
                     // Someone who left a direct conversation gets it back when either side opens it again.
                     var back = await ConversationStore.AddMembersAsync(connection, tx, existing.Id, [(callerId, Roles.Member), (others[0], Roles.Member)], now);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Parley.Server.Data;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Conversations;
 
@@ -120,7 +121,7 @@ public sealed class ConversationStore(Db db)
             SELECT c.id, c.type, c.name, c.description, c.picture, c.created_by, c.created_at, c.updated_at, c.last_seq, c.last_message_at,
                 m.role AS my_role, m.last_read_seq AS my_last_read_seq, c.slow_mode_seconds, m.muted, m.muted_until,
                 (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > m.last_read_seq
-                    AND x.sender_id <> @userId AND x.deleted_at IS NULL) AS unread_count,
+                    AND x.sender_id <> @userId AND x.deleted_at IS NULL AND {BlockList.NotBlocked("x.sender_id")}) AS unread_count,
                 (SELECT COUNT(*) FROM members mm WHERE mm.conversation_id = c.id) AS member_count,
                 lm.id AS lm_id, lm.sender_id AS lm_sender_id, lm.type AS lm_type, lm.content AS lm_content,
                 lm.created_at AS lm_created_at, lm.deleted_at AS lm_deleted_at

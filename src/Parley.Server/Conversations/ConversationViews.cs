@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Parley.Server.Data;
 using Parley.Server.Presence;
+using Parley.Server.Safety;
 using Parley.Server.Users;
 
 namespace Parley.Server.Conversations;
@@ -55,6 +56,6 @@ public sealed class ConversationViews(UserStore users, UserPrivacy privacy)
 
     private static Task<long> UnreadAsync(DbConnection connection, DbTransaction? tx, string conversationId, MemberRow me) =>
         Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
-            "SELECT COUNT(*) FROM messages WHERE conversation_id = @conversationId AND seq > @LastReadSeq AND sender_id <> @UserId AND deleted_at IS NULL",
+            $"SELECT COUNT(*) FROM messages x WHERE x.conversation_id = @conversationId AND x.seq > @LastReadSeq AND x.sender_id <> @UserId AND x.deleted_at IS NULL AND {BlockList.NotBlocked("x.sender_id", "@UserId")}",
             new { conversationId, me.LastReadSeq, me.UserId }, tx);
 }

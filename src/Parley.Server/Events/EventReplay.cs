@@ -13,7 +13,8 @@ public sealed record ReplayPage(IReadOnlyList<ChatEvent> Events, long Cursor, bo
 
 /// <summary>
 /// Reads the event log for resume and sync. A user's events are their personal ones plus those of the
-/// conversations they are in now, from when they joined: the same audience live fan-out uses.
+/// conversations they are in now, from when they joined, minus what people they blocked did (a conversation event's
+/// user id is whose doing it is): the same audience live fan-out uses.
 /// Replay never hands out a cursor past an event that may still appear: on SQLite ids commit in order (one
 /// writer), but on PostgreSQL a transaction holding id 10 may commit after the one holding id 11, and a client
 /// given cursor 11 would never see 10. There replay stops at the settled head (<see cref="HeadAsync(CancellationToken)"/>).
@@ -47,7 +48,9 @@ public sealed class EventReplay(Db db, IOptions<EventLogOptions> options, Server
             UNION ALL
             SELECT * FROM (SELECT {Columns} FROM events e
                 JOIN members m ON m.conversation_id = e.conversation_id AND m.user_id = @userId
-                WHERE e.id > @since AND e.id <= @head AND e.created_at >= m.joined_at ORDER BY e.id LIMIT @take) shared
+                WHERE e.id > @since AND e.id <= @head AND e.created_at >= m.joined_at
+                    AND (e.user_id IS NULL OR NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = @userId AND b.blocked_id = e.user_id))
+                ORDER BY e.id LIMIT @take) shared
             ORDER BY id LIMIT @take
             """, new { userId, since, head, take = limit + 1 })).AsList();
         var events = rows.Take(limit).Select(r => r.ToEvent()).ToList();

@@ -79,7 +79,7 @@ public sealed partial class MessageService
         if (moved)
         {
             messageId ??= await MessageStore.IdAtSeqAsync(connection, tx, access.Id, seq);
-            await batch.AppendAsync(MessageEventTypes.MessageRead, access.Id, null,
+            await batch.AppendAsync(MessageEventTypes.MessageRead, access.Id, callerId,
                 new MessageReadEvent(access.Id, callerId, seq, lastReadAt, messageId));
         }
         return new ReadState(access.Id, callerId, messageId, marker, lastReadAt, moved, modified, unread);

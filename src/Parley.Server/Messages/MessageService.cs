@@ -18,7 +18,7 @@ namespace Parley.Server.Messages;
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
     TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
-    IThreadReplies threads, Attachments attachments, ServerMetrics metrics, IEnumerable<IMessageEditedListener> editedListeners)
+    IThreadReplies threads, Attachments attachments, BlockList blocks, ServerMetrics metrics, IEnumerable<IMessageEditedListener> editedListeners)
 {
     public const int SeenByLimit = 100;
 
@@ -44,6 +44,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             if (m.ReplyToId is { } replyTo && !await MessageStore.ExistsInAsync(connection, tx, replyTo, conversationId))
                 return Failure.Invalid("replyToId", "replyToId must be a message in this conversation");
             var now = Clock.NowMs();
+            if (access.Type == ConversationTypes.Direct && access.DirectKey?.Split(':').FirstOrDefault(id => id != callerId) is { } otherId
+                && await BlockList.EitherWayAsync(connection, tx, callerId, otherId))
+                return BlockList.CannotMessage;
             if (await PostingRules.CheckAsync(batch, access, callerId, now) is { } refused) return refused;
             if (access.Type == ConversationTypes.Direct && access.DirectMemberCount < 2)
                 await BringBackOtherSideAsync(batch, access, callerId, now, ct);
@@ -122,6 +125,9 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         // Seqs are gap-free, so every page is a seq range found through the (conversation_id, seq) index.
         var range = HistoryRange.Of(query.Before, query.After, page, limit, access.LastSeq);
         var rows = await MessageStore.RangeAsync(connection, access.Id, range.FromExclusive, range.ToInclusive);
+        // What people I blocked said is left out; the page keeps its seq range, so paging stays exact.
+        var hidden = await blocks.BlockedByAsync(callerId, ct);
+        if (hidden.Count > 0) rows.RemoveAll(r => MessageStore.ActorOf(r) is { } sender && hidden.Contains(sender));
         var files = await attachments.ForRangeAsync(connection, null, access.Id, range.FromExclusive, range.ToInclusive, UrlScope.User(callerId));
         foreach (var r in rows) r.Attachments = files.GetValueOrDefault(r.Id);
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
@@ -137,6 +143,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var found = await FindAsync(connection, null, callerId, conversationId, messageId);
         if (!found.Ok) return found.Error!;
         var (row, access) = found.Value;
+        if (MessageStore.ActorOf(row) is { } sender && await blocks.HidesAsync(callerId, sender)) return Failure.MessageNotFound;
         await LoadAttachmentsAsync(connection, null, row, UrlScope.User(callerId));
         return await decorators.ApplyAsync(connection, null, await WithSeenByAsync(connection, null, row, access), callerId);
     }
@@ -161,7 +168,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             await LoadAttachmentsAsync(connection, tx, row, UrlScope.Conversation(row.ConversationId));
             var dto = await ViewAsync(connection, tx, row, access);
             var neutral = await decorators.ApplyAsync(connection, tx, dto, null);
-            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, neutral));
+            await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, MessageStore.ActorOf(row), new MessageEvent(row.ConversationId, neutral));
             return SignedFor(await decorators.ApplyAsync(connection, tx, dto, callerId), callerId);
         });
         if (changed && edited.Ok) foreach (var listener in editedListeners) listener.MessageEdited(edited.Value!);
@@ -183,7 +190,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
             var now = Clock.NowMs();
             await MessageStore.SoftDeleteAsync(connection, tx, row.Id, callerId, now);
             (row.DeletedAt, row.DeletedBy) = (now, callerId);
-            await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, null,
+            await batch.AppendAsync(MessageEventTypes.MessageDeleted, row.ConversationId, MessageStore.ActorOf(row),
                 new MessageDeletedEvent(row.ConversationId, row.Id, row.Id, Math.Max(0, row.Seq), callerId, Clock.ToTime(now)));
             await threads.ReplyDeletedAsync(batch, row);
             foreach (var listener in deletedListeners) await listener.MessageDeletedAsync(batch, row, callerId);

@@ -3,6 +3,7 @@ using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Events;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Messages;
 
@@ -148,21 +149,22 @@ public static class MessageStore
             """, new { conversationId, seq, senderId, limit }, tx))
         .Select(r => new SeenBy(r.UserId, Data.Clock.ToTime(r.LastReadAt), Data.Clock.ToTime(r.LastReadAt))).ToList();
 
-    /// <summary>Unread for <paramref name="userId"/> in (afterSeq, uptoSeq]: not sent by them, not deleted.</summary>
+    /// <summary>Unread for <paramref name="userId"/> in (afterSeq, uptoSeq]: not sent by them nor by anyone they blocked, not deleted.</summary>
     public static Task<long> CountUnreadAsync(DbConnection connection, DbTransaction? tx, string conversationId, string userId, long afterSeq, long uptoSeq) =>
         uptoSeq <= afterSeq ? Task.FromResult(0L) : connection.ExecuteScalarAsync<long>(
-            """
-            SELECT COUNT(*) FROM messages
-            WHERE conversation_id = @conversationId AND seq > @afterSeq AND seq <= @uptoSeq AND sender_id <> @userId AND deleted_at IS NULL
+            $"""
+            SELECT COUNT(*) FROM messages x
+            WHERE x.conversation_id = @conversationId AND x.seq > @afterSeq AND x.seq <= @uptoSeq AND x.sender_id <> @userId AND x.deleted_at IS NULL
+                AND {BlockList.NotBlocked("x.sender_id")}
             """, new { conversationId, userId, afterSeq, uptoSeq }, tx);
 
     /// <summary>Per conversation with anything after my marker: my unread count (conversations with none are left out).</summary>
     public static async Task<List<ConversationUnread>> UnreadByConversationAsync(DbConnection connection, string userId) =>
         (await connection.QueryAsync<(string ConversationId, long Count)>(
-            """
+            $"""
             SELECT m.conversation_id,
                 (SELECT COUNT(*) FROM messages x WHERE x.conversation_id = m.conversation_id AND x.seq > m.last_read_seq
-                    AND x.sender_id <> @userId AND x.deleted_at IS NULL) AS unread
+                    AND x.sender_id <> @userId AND x.deleted_at IS NULL AND {BlockList.NotBlocked("x.sender_id")}) AS unread
             FROM members m JOIN conversations c ON c.id = m.conversation_id
             WHERE m.user_id = @userId AND c.deleted_at IS NULL AND c.last_seq > m.last_read_seq
             """, new { userId })).Where(r => r.Count > 0).Select(r => new ConversationUnread(r.ConversationId, r.Count)).ToList();
@@ -176,6 +178,7 @@ public static class MessageStore
             $"""
             SELECT u.id FROM members m JOIN users u ON u.id = m.user_id
             WHERE m.conversation_id = @conversationId AND u.username_key IN {InList("k", keys, args)} AND u.id <> @exceptId AND u.deleted_at IS NULL
+                AND {BlockList.NotBlocked("@exceptId", "u.id")}
             """, args, tx)).AsList();
     }
 
@@ -208,6 +211,12 @@ public static class MessageStore
         return await StoreAsync(batch, row, directKey);
     }
 
+    /// <summary>
+    /// Whose doing a message event is (the event's user id): its sender, so fan-out and resume leave it out for whoever
+    /// blocked them. System messages belong to nobody: everyone sees them.
+    /// </summary>
+    public static string? ActorOf(MessageRow row) => row.Type == MessageTypes.System ? null : row.SenderId;
+
     /// <summary><see cref="AppendAsync"/> for a row whose seq is already allocated (thread replies allocate their own).</summary>
     public static async Task<Outcome<MessageDto>> StoreAsync(EventBatch batch, MessageRow row, string? directKey)
     {
@@ -215,7 +224,7 @@ public static class MessageStore
         if (!await InsertAsync(connection, tx, row)) return Duplicate;
         if (row.Seq > 0) await MoveMarkerAsync(connection, tx, row.ConversationId, row.SenderId, row.Seq, row.CreatedAt);
         var dto = MessageDto.From(row, directKey, read: false);
-        await batch.AppendAsync(MessageEventTypes.MessageNew, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
+        await batch.AppendAsync(MessageEventTypes.MessageNew, row.ConversationId, ActorOf(row), new MessageEvent(row.ConversationId, dto));
         return dto;
     }
 }

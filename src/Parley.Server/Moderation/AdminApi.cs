@@ -21,6 +21,7 @@ public static class AdminApi
             return me is { IsAdmin: true, IsDeleted: false } ? await next(context) : Failure.NotFound("Not found").ToResult();
         });
         admin.MapGet("/users", ListUsers);
+        admin.MapReportQueue();
         admin.MapPut("/users/{id}/suspension", async (string id, Body<SuspendRequest> body, ClaimsPrincipal user, AdminService service, CancellationToken ct) =>
             (await service.SuspendAsync(user.Id(), id, body.Value, ct)).ToResult(u => Ok.With(u, "User suspended")));
         admin.MapDelete("/users/{id}/suspension", async (string id, ClaimsPrincipal user, AdminService service, CancellationToken ct) =>
@@ -51,6 +52,9 @@ public static class ModerationSetup
     public static IServiceCollection AddModeration(this IServiceCollection services) => services
         .AddSingleton<ServerAdmins>()
         .AddSingleton<AdminService>()
+        .AddSingleton<BlockService>()
+        .AddSingleton<ReportService>()
+        .AddSingleton<ReportQueue>()
         .AddSingleton<ConversationModeration>();
 
     /// <summary>Marks the accounts named in Admin:Usernames as administrators (after the migrations).</summary>

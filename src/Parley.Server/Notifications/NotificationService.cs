@@ -25,9 +25,12 @@ public static class NotificationTypes
 /// <summary>Creates notifications inside a transaction and appends their live notification:new event.</summary>
 public static class NotificationService
 {
-    public static async Task<NotificationDto> CreateAsync(EventBatch batch, string userId, string type,
+    /// <summary>Null when the user muted <paramref name="conversationId"/>: a muted conversation notifies nobody (its unread still counts).</summary>
+    public static async Task<NotificationDto?> CreateAsync(EventBatch batch, string userId, string type,
         string message, string? conversationId, object? data, string? senderId = null)
     {
+        if (conversationId is not null && await NotificationStore.IsMutedAsync(batch.Connection, batch.Transaction, userId, conversationId, Clock.NowMs()))
+            return null;
         var row = new NotificationRow
         {
             Id = Guid.CreateVersion7().ToString(), UserId = userId, SenderId = senderId, Type = type, Message = message,
@@ -47,6 +50,6 @@ public static class NotificationService
         await scope.TryWriteAsync<NotificationDto>(async batch =>
         {
             if (!await NotificationStore.CanNotifyAsync(batch.Connection, batch.Transaction, senderId, send.UserId)) return Failure.UserNotFound;
-            return await CreateAsync(batch, send.UserId, send.Type, send.Message, null, send.Data, senderId);
+            return (await CreateAsync(batch, send.UserId, send.Type, send.Message, null, send.Data, senderId))!;
         }, ct);
 }

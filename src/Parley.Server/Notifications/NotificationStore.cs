@@ -42,12 +42,20 @@ public sealed class NotificationStore(Db db)
             n, tx);
     }
 
-    /// <summary>Whether <paramref name="senderId"/> may notify <paramref name="userId"/>: themselves, or a person they share a conversation with.</summary>
+    public static async Task<bool> IsMutedAsync(DbConnection connection, DbTransaction tx, string userId, string conversationId, long now) =>
+        await connection.ExecuteScalarAsync<long>(
+            """
+            SELECT COUNT(*) FROM members
+            WHERE conversation_id = @conversationId AND user_id = @userId AND muted = TRUE AND (muted_until IS NULL OR muted_until > @now)
+            """, new { conversationId, userId, now }, tx) > 0;
+
+    /// <summary>Whether <paramref name="senderId"/> may notify <paramref name="userId"/>: themselves, or a person they share a conversation with who has not blocked them.</summary>
     public static async Task<bool> CanNotifyAsync(DbConnection connection, DbTransaction tx, string senderId, string userId) =>
         await connection.ExecuteScalarAsync<long>(
             """
             SELECT COUNT(*) FROM users u
             WHERE u.id = @userId AND u.deleted_at IS NULL AND u.kind = 'human'
+              AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE b.blocker_id = u.id AND b.blocked_id = @senderId)
               AND (u.id = @senderId OR EXISTS (
                 SELECT 1 FROM members mine
                 JOIN members theirs ON theirs.conversation_id = mine.conversation_id AND theirs.user_id = u.id

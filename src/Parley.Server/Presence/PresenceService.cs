@@ -2,6 +2,7 @@ using Dapper;
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Events;
+using Parley.Server.Safety;
 using Parley.Server.Users;
 
 namespace Parley.Server.Presence;
@@ -86,11 +87,11 @@ public sealed partial class PresenceService(PresenceTracker tracker, UserStore u
         IEnumerable<string> audience;
         await using (var connection = await db.OpenAsync(ct))
             audience = await connection.QueryAsync<string>(
-                """
+                $"""
                 SELECT DISTINCT o.user_id FROM members me
                 JOIN members o ON o.conversation_id = me.conversation_id
                 JOIN conversations c ON c.id = me.conversation_id
-                WHERE me.user_id = @userId AND o.user_id <> @userId AND c.deleted_at IS NULL
+                WHERE me.user_id = @userId AND o.user_id <> @userId AND c.deleted_at IS NULL AND {BlockList.NotBlocked("@userId", "o.user_id")}
                 """, new { userId = user.Id });
         var data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             new PresencePayload(null, user.Id, PresenceTracker.StatusOf(user, Others, online),

@@ -50,7 +50,7 @@ public sealed partial class TypingExpiry(TimeProvider time, ILogger<TypingExpiry
             _timers.Remove(key);
             timer.Dispose();
             var data = JsonSerializer.SerializeToUtf8Bytes(new TypingPayload(key.ConversationId, key.UserId, false), JsonSetup.Default);
-            await deliverHere(new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data) { ExceptUserId = key.UserId });
+            await deliverHere(new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, key.UserId, Clock.NowMs(), data) { ExceptUserId = key.UserId });
         }
         catch (Exception e)
         {

@@ -17,7 +17,7 @@ public sealed record TypingPayload(string ConversationId, string UserId, bool Is
 /// it ends also when this node is gone. A stop request, and the socket that started it closing, end it here.
 /// </summary>
 public sealed partial class TypingTracker(IConversationMembers members, IEventBus bus, IOptions<TypingOptions> options, TimeProvider time,
-    ILogger<TypingTracker> logger)
+    Db db, ILogger<TypingTracker> logger)
 {
     private sealed record Typing(ITimer Timer, string ConnectionId);
 
@@ -27,6 +27,8 @@ public sealed partial class TypingTracker(IConversationMembers members, IEventBu
     public async Task<Outcome<TypingPayload>> StartAsync(string userId, string connectionId, string? conversationId, CancellationToken ct)
     {
         if (await CheckAsync(userId, conversationId, ct) is { } failure) return failure;
+        if (await TimedOutUntilAsync(conversationId!, userId, ct) is { } until)
+            return new Failure(403, "timed_out", "You are timed out in this conversation", new { until = Clock.ToTime(until) });
         var key = (conversationId!, userId);
         lock (_gate)
         {
@@ -81,11 +83,20 @@ public sealed partial class TypingTracker(IConversationMembers members, IEventBu
         return await members.IsMemberAsync(conversationId, userId, ct) ? null : Failure.ConversationNotFound;
     }
 
+    /// <summary>A member in a timeout (set by a moderator) types no more than they post.</summary>
+    private async Task<long?> TimedOutUntilAsync(string conversationId, string userId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var until = await Dapper.SqlMapper.ExecuteScalarAsync<long?>(connection,
+            "SELECT timeout_until FROM members WHERE conversation_id = @conversationId AND user_id = @userId", new { conversationId, userId });
+        return until > Clock.NowMs() ? until : null;
+    }
+
     private async Task<TypingPayload> PublishAsync((string ConversationId, string UserId) key, bool isTyping, CancellationToken ct)
     {
         var payload = new TypingPayload(key.ConversationId, key.UserId, isTyping);
         var data = JsonSerializer.SerializeToUtf8Bytes(payload, JsonSetup.Default);
-        await bus.PublishAsync([new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, null, Clock.NowMs(), data)
+        await bus.PublishAsync([new ChatEvent(0, PresenceEventTypes.Typing, key.ConversationId, key.UserId, Clock.NowMs(), data)
         {
             ExceptUserId = key.UserId,
             Lifetime = isTyping ? options.Value.TypingTimeout : null,

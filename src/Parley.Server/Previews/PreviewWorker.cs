@@ -82,7 +82,7 @@ public sealed class PreviewStore(EventScope scope, Attachments attachments, Mess
         var directKey = await connection.ExecuteScalarAsync<string?>("SELECT direct_key FROM conversations WHERE id = @id", new { id = row.ConversationId }, tx);
         var markers = await MessageStore.LowestMarkersAsync(connection, tx, row.ConversationId);
         var dto = await decorators.ApplyAsync(connection, tx, MessageDto.From(row, directKey, markers.IsRead(row.Seq, row.SenderId)), null);
-        await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, null, new MessageEvent(row.ConversationId, dto));
+        await batch.AppendAsync(MessageEventTypes.MessageUpdated, row.ConversationId, MessageStore.ActorOf(row), new MessageEvent(row.ConversationId, dto));
         return true;
     }, ct);
 }

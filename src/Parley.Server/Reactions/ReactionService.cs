@@ -43,7 +43,7 @@ public sealed class ReactionService(EventScope scope) : IMessageDeletedListener
             if (!changed.Ok) return changed.Error!;
             var count = await ReactionStore.CountAsync(connection, tx, row.Id, emoji);
             if (changed.Value)
-                await batch.AppendAsync(add ? ReactionEventTypes.Added : ReactionEventTypes.Removed, row.ConversationId, null,
+                await batch.AppendAsync(add ? ReactionEventTypes.Added : ReactionEventTypes.Removed, row.ConversationId, callerId,
                     new ReactionEvent(row.ConversationId, row.Id, emoji, callerId, count));
             var all = await ReactionStore.ForMessagesAsync(connection, tx, [row.Id], callerId);
             return new ReactionChange(row.ConversationId, row.Id, emoji, callerId, count, changed.Value, all.GetValueOrDefault(row.Id) ?? []);

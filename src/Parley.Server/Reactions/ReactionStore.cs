@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Parley.Server.Data;
 using Parley.Server.Messages;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Reactions;
 
@@ -10,7 +11,8 @@ public static class ReactionStore
 {
     /// <summary>
     /// The reactions of many messages in one query: per (message, emoji) the count, whether the viewer is among
-    /// them and the first <see cref="ReactionLimits.UserIdsShown"/> users, emoji in the order they were first used.
+    /// them and the first <see cref="ReactionLimits.UserIdsShown"/> users, emoji in the order they were first used; the
+    /// reactions of people the viewer blocked are left out.
     /// </summary>
     public static async Task<Dictionary<string, List<ReactionSummary>>> ForMessagesAsync(DbConnection connection, DbTransaction? tx,
         IReadOnlyCollection<string> messageIds, string? viewerId)
@@ -25,7 +27,7 @@ public static class ReactionStore
                     MAX(CASE WHEN r.user_id = @viewerId THEN 1 ELSE 0 END) OVER w AS mine,
                     MIN(r.created_at) OVER w AS first_at,
                     ROW_NUMBER() OVER (PARTITION BY r.message_id, r.emoji ORDER BY r.created_at, r.user_id) AS rn
-                FROM reactions r WHERE r.message_id {Db.In(connection, "messageIds")}
+                FROM reactions r WHERE r.message_id {Db.In(connection, "messageIds")} AND {BlockList.NotBlocked("r.user_id", "@viewerId")}
                 WINDOW w AS (PARTITION BY r.message_id, r.emoji)) ranked
             WHERE rn <= @shown
             ORDER BY message_id, first_at, emoji, rn

@@ -7,13 +7,13 @@ namespace Parley.Server.Realtime;
 
 /// <summary>
 /// Delivers every event from the bus to this node's sockets: conversation events to the current members
-/// (minus <see cref="ChatEvent.ExceptUserId"/>), personal events to their user, on every device. Each wire form is
+/// (minus <see cref="ChatEvent.ExceptUserId"/>, and minus those who blocked whoever did it: its UserId), personal events to their user. Each wire form is
 /// serialised once, on the first local recipient that needs it (<see cref="EventDelivery"/>), and the same bytes are queued for all of them. Messages
 /// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
 /// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
 public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry,
-    ServerMetrics metrics, ILogger<FanOut> logger)
+    Safety.BlockList blocks, ServerMetrics metrics, ILogger<FanOut> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -64,7 +64,7 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                    if (userId != e.ExceptUserId) sockets += Send(userId, e, ref delivery);
+                    if (userId != e.ExceptUserId && (e.UserId is not { } actor || registry.Of(userId).IsEmpty || !await blocks.HidesAsync(userId, actor))) sockets += Send(userId, e, ref delivery);
             }
             else if (e.UserId is { } userId) sockets += Send(userId, e, ref delivery);
             if (sockets > 0) metrics.EventsDelivered.Inc(sockets);

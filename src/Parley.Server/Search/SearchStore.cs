@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Npgsql;
 using Parley.Server.Messages;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Search;
 
@@ -134,7 +135,7 @@ public static class SearchStore
 
     private static string Filters(SearchQuery q, DynamicParameters args)
     {
-        var sql = new List<string> { "c.deleted_at IS NULL", "x.deleted_at IS NULL", "x.type <> 'system'" };
+        var sql = new List<string> { "c.deleted_at IS NULL", "x.deleted_at IS NULL", "x.type <> 'system'", BlockList.NotBlocked("x.sender_id", "@me") };
         void Add(string condition, string name, object? value)
         {
             sql.Add(condition);

@@ -2,11 +2,12 @@ using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Messages;
 using Parley.Server.Uploads;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Threads;
 
 /// <summary>Reading threads: a thread's replies, my threads, my thread read markers. Replies are sent through <see cref="MessageService"/>.</summary>
-public sealed class ThreadService(Db db, Attachments attachments, MessageDecorators decorators)
+public sealed class ThreadService(Db db, Attachments attachments, MessageDecorators decorators, BlockList blocks)
 {
     public async Task<Outcome<ThreadPage>> RepliesAsync(string callerId, string rootId, ListMessages query, CancellationToken ct)
     {
@@ -20,6 +21,8 @@ public sealed class ThreadService(Db db, Attachments attachments, MessageDecorat
         var last = (await ThreadStore.GetAsync(connection, null, rootId))?.LastSeq ?? 0;
         var range = HistoryRange.Of(query.Before, query.After, Math.Max(1, query.Page), limit, last);
         var rows = await ThreadStore.RangeAsync(connection, rootId, range.FromExclusive, range.ToInclusive);
+        var hidden = await blocks.BlockedByAsync(callerId, ct);
+        if (hidden.Count > 0) rows.RemoveAll(r => hidden.Contains(r.SenderId));
         var markers = await MessageStore.LowestMarkersAsync(connection, null, access.Id);
         // The root and the replies as history shows messages: with their files (URLs signed for me) and reactions.
         var files = await attachments.ForMessagesAsync(connection, null, rows.Select(r => r.Id).Append(root.Id), UrlScope.User(callerId));

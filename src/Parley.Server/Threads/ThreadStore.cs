@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Parley.Server.Messages;
+using Parley.Server.Safety;
 
 namespace Parley.Server.Threads;
 
@@ -67,15 +68,15 @@ public static class ThreadStore
     public static async Task<List<string>> MemberParticipantsAsync(DbConnection connection, DbTransaction tx, string rootId, string conversationId,
         string exceptId) =>
         (await connection.QueryAsync<string>(
-            """
+            $"""
             SELECT tm.user_id FROM thread_members tm JOIN members m ON m.conversation_id = @conversationId AND m.user_id = tm.user_id
-            WHERE tm.root_id = @rootId AND tm.user_id <> @exceptId
+            WHERE tm.root_id = @rootId AND tm.user_id <> @exceptId AND {BlockList.NotBlocked("@exceptId", "tm.user_id")}
             """, new { rootId, conversationId, exceptId }, tx)).AsList();
 
     /// <summary>Replies not by <paramref name="userId"/> and not deleted, after <paramref name="afterSeq"/>.</summary>
     public static Task<long> CountUnreadAsync(DbConnection connection, DbTransaction? tx, string rootId, string userId, long afterSeq) =>
         connection.ExecuteScalarAsync<long>(
-            "SELECT COUNT(*) FROM messages WHERE thread_id = @rootId AND thread_seq > @afterSeq AND sender_id <> @userId AND deleted_at IS NULL",
+            $"SELECT COUNT(*) FROM messages x WHERE x.thread_id = @rootId AND x.thread_seq > @afterSeq AND x.sender_id <> @userId AND x.deleted_at IS NULL AND {BlockList.NotBlocked("x.sender_id")}",
             new { rootId, userId, afterSeq }, tx);
 
     /// <summary>Replies with fromExclusive &lt; threadSeq &lt;= toInclusive, ascending.</summary>
@@ -93,7 +94,7 @@ public static class ThreadStore
             $"""
             SELECT {MessageStore.Columns}, tm.last_read_seq AS my_last_read_seq,
                 (SELECT COUNT(*) FROM messages r WHERE r.thread_id = tm.root_id AND r.thread_seq > tm.last_read_seq
-                    AND r.sender_id <> @userId AND r.deleted_at IS NULL) AS my_unread, c.direct_key
+                    AND r.sender_id <> @userId AND r.deleted_at IS NULL AND {BlockList.NotBlocked("r.sender_id")}) AS my_unread, c.direct_key
             FROM thread_members tm
             JOIN threads t ON t.root_id = tm.root_id
             JOIN members m ON m.conversation_id = t.conversation_id AND m.user_id = @userId

@@ -101,6 +101,20 @@ export const endpoints = {
   pushKey: () => api.get('/push/key'),
   pushSubscribe: subscription => api.post('/push/subscriptions', subscription),
   pushUnsubscribe: endpoint => api.del(`/push/subscriptions?endpoint=${q(endpoint)}`),
+  blocked: () => api.get('/users/blocked'),
+  block: userId => api.put(`/users/${q(userId)}/block`),
+  unblock: userId => api.del(`/users/${q(userId)}/block`),
+  mute: (id, until) => api.put(`/conversations/${q(id)}/mute`, until ? { until } : {}),
+  unmute: id => api.del(`/conversations/${q(id)}/mute`),
+  report: body => api.post('/reports', body),
+  ban: (id, userId, body = {}) => api.put(`/conversations/${q(id)}/bans/${q(userId)}`, body),
+  timeout: (id, userId, until) => api.put(`/conversations/${q(id)}/members/${q(userId)}/timeout`, { until }),
+  adminReports: status => api.get(`/admin/reports?limit=100${status ? `&status=${q(status)}` : ''}`),
+  decideReport: (reportId, body) => api.put(`/admin/reports/${q(reportId)}`, body),
+  adminUsers: () => api.get('/admin/users?limit=100'),
+  suspend: (userId, body = {}) => api.put(`/admin/users/${q(userId)}/suspension`, body),
+  liftSuspension: userId => api.del(`/admin/users/${q(userId)}/suspension`),
+  audit: () => api.get('/admin/audit?limit=100'),
 };
 
 /**

@@ -4,6 +4,7 @@ import { endpoints, ApiError } from '../api.js';
 import { state, emit, titleOf, statusOf, memberOf, setConversation, removeConversation } from '../store.js';
 import { avatar, roleLabel, kindLabel } from './common.js';
 import { userPicker } from './create.js';
+import { conversationSafety, memberSafety } from './safety.js';
 
 export function renderDetails(id, { toast }) {
   const c = state.conversations.get(id);
@@ -27,6 +28,7 @@ export function renderDetails(id, { toast }) {
       controls.push(select, h('button', { type: 'button', class: 'secondary small', 'aria-label': `Remove ${name}`,
         onclick: async () => { if (await confirmDialog(`Remove ${name} from ${titleOf(c)}?`, 'Remove')) act(() => endpoints.removeMember(id, userId)); } }, 'Remove'));
     }
+    controls.push(...memberSafety(c, m, { admin, myRole }, toast));
     return h('li', { class: 'member' },
       avatar(name, userId, statusOf(m)),
       h('span', { class: 'user-names' }, h('strong', {}, name, me ? ' (you)' : ''), h('small', {}, `@${m.username} · ${statusOf(m)}`)),
@@ -66,6 +68,7 @@ export function renderDetails(id, { toast }) {
       avatar(titleOf(c), c.id, undefined, c.type === 'direct' ? '' : c.type),
       h('div', {}, h('p', { class: 'details-title' }, titleOf(c)), h('p', { class: 'hint' }, kindLabel(c.type), myRole && c.type !== 'direct' ? ` · you are ${roleLabel(myRole).toLowerCase()}` : ''))),
     about,
+    conversationSafety(c, admin, toast),
     h('h3', {}, `Members (${c.memberCount ?? members.length})`),
     memberList,
     adder,

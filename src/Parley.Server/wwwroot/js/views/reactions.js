@@ -3,6 +3,7 @@ import { h } from '../dom.js';
 import { state, memberOf } from '../store.js';
 import { ApiError } from '../api.js';
 import { toggleReaction, togglePin, markUnread, isPinned, canPin, pinsOf } from '../marks.js';
+import { openReportDialog } from './safety.js';
 
 export const QUICK_EMOJI = ['👍', '❤️', '😂', '🎉', '😮', '😢', '🙏', '🔥', '👀', '✅'];
 
@@ -20,6 +21,8 @@ export function messageExtras(cid, m, c, toast) {
       onclick: () => markUnread(cid, m).catch(fail) }, 'Unread') : null,
     canPin(c) ? h('button', { type: 'button', class: 'action pin', 'aria-label': pinned ? 'Unpin message' : 'Pin message',
       onclick: () => togglePin(cid, m).catch(fail) }, pinned ? 'Unpin' : 'Pin') : null,
+    m.senderId !== state.me.id ? h('button', { type: 'button', class: 'action report', 'aria-label': 'Report message',
+      onclick: () => openReportDialog({ messageId: m.id }, 'message', toast) }, 'Report') : null,
   ].filter(Boolean);
   const chips = m.reactions?.length ? h('ul', { class: 'reactions', 'aria-label': 'Reactions' }, m.reactions.map(r =>
     h('li', {}, h('button', {

@@ -4,6 +4,7 @@ import { state, on, sortedConversations, titleOf, otherMember, statusOf } from '
 import { avatar, summary, senderPrefix, kindLabel } from './common.js';
 import { openNewChat, openCreateRoom } from './create.js';
 import { pushToggle } from '../push.js';
+import { openAdminPage } from './admin.js';
 
 const CONNECTION_TEXT = { online: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' };
 
@@ -28,7 +29,8 @@ export function createSidebar({ togglePanel, signOut, toast, onSearch }) {
     h('div', { class: 'sidebar-actions' },
       h('button', { type: 'button', class: 'primary', id: 'new-chat', onclick: () => openNewChat(toast) }, 'New chat'),
       h('button', { type: 'button', class: 'secondary', id: 'new-group', onclick: () => openCreateRoom('group', toast) }, 'New group'),
-      h('button', { type: 'button', class: 'secondary', id: 'new-channel', onclick: () => openCreateRoom('channel', toast) }, 'New channel')),
+      h('button', { type: 'button', class: 'secondary', id: 'new-channel', onclick: () => openCreateRoom('channel', toast) }, 'New channel'),
+      state.me?.isAdmin ? h('button', { type: 'button', class: 'secondary', id: 'admin-button', onclick: () => openAdminPage(toast) }, 'Admin') : null),
     searchForm,
     h('nav', { class: 'conversation-nav', 'aria-label': 'Conversation list' }, list, empty),
     h('footer', { class: 'sidebar-foot' },
@@ -62,6 +64,7 @@ export function createSidebar({ togglePanel, signOut, toast, onSearch }) {
             h('time', { class: 'conversation-time', datetime: c.lastMessageAt ?? '' }, shortTime(c.lastMessageAt))),
           h('span', { class: 'conversation-bottom' },
             h('span', { class: 'conversation-preview' }, preview),
+            c.muted ? h('span', { class: 'muted-mark', title: 'Muted' }, 'muted') : null,
             unread ? h('span', { class: 'badge unread-badge', 'aria-hidden': 'true' }, unread > 99 ? '99+' : String(unread)) : null))));
   }
 
