@@ -31,7 +31,10 @@ public sealed class BearerHandler(
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
-        if (request.Path.StartsWithSegments("/ws") && request.Query["access_token"].ToString() is { Length: > 0 } query) return query;
+        if (!request.Path.StartsWithSegments("/ws")) return null;
+        // A bot's socket may be opened with its key (Gateway.AdmitAsync tells the two apart).
+        if (header.StartsWith(ApiKeyHandler.SchemeName + " ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
+        if (request.Query["access_token"].ToString() is { Length: > 0 } query) return query;
         return null;
     }
 

@@ -1,17 +1,14 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Parley.Server.Outbound;
 
 namespace Parley.Server.Previews;
 
-/// <summary>A fetch a preview must not make (its host resolved to a refused address).</summary>
-public sealed class RefusedAddressException(string message) : Exception(message);
-
 /// <summary>
-/// Fetches a page for its preview, safely: names are resolved by us and every address is checked at connect time
-/// (so a redirect, or a name that re-resolves to 127.0.0.1, is checked too); redirects followed by hand, at most
+/// Fetches a page for its preview, safely: every address is checked at connect time
+/// (<see cref="GuardedConnect"/>); redirects followed by hand, at most
 /// <see cref="PreviewOptions.MaxRedirects"/>; only text/html; at most <see cref="PreviewOptions.MaxBytes"/> read and
 /// <see cref="PreviewOptions.Timeout"/> spent; no cookies, no proxy, a plain user agent.
 /// </summary>
@@ -26,7 +23,7 @@ public sealed class PreviewFetcher : IDisposable
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, UseCookies = false, UseProxy = false, ConnectTimeout = _options.Timeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectCallback = ConnectAsync,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectCallback = GuardedConnect.Create(IsAllowListed, "link previews"),
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -72,26 +69,6 @@ public sealed class PreviewFetcher : IDisposable
 
     private bool IsAllowListed(DnsEndPoint endpoint) => _options.AllowedHosts.Any(h =>
         string.Equals(h, endpoint.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, $"{endpoint.Host}:{endpoint.Port}", StringComparison.OrdinalIgnoreCase));
-
-    private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct)
-    {
-        var endpoint = context.DnsEndPoint;
-        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-        // Any refused address refuses the name: one that answers with both a public and a private address is not trusted.
-        if (addresses.Length == 0 || (!IsAllowListed(endpoint) && addresses.Any(AddressGuard.IsRefused)))
-            throw new RefusedAddressException($"{endpoint.Host} resolves to an address link previews may not reach");
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses, endpoint.Port, ct);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
 
     public void Dispose() => _http.Dispose();
 }

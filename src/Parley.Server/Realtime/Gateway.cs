@@ -16,7 +16,7 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// marks the user online and runs it until it closes.
 /// </summary>
 public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, IConnectionObserver presence,
-    EventReplay replay, TokenCheck tokens, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
+    EventReplay replay, TokenCheck tokens, ApiKeyCheck apiKeys, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
     ILogger<Gateway> logger)
 {
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4401;
@@ -32,6 +32,8 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
     /// </summary>
     public async Task<Outcome<string>> AdmitAsync(string token, string? pathUserId, CancellationToken ct)
     {
+        // A server API key opens a socket for one of its bots, named in the path: /ws/{botId}.
+        if (ApiKeyScopes.LooksLikeSecret(token)) return await apiKeys.BotOfAsync(token, pathUserId, ct);
         var user = await tokens.UserOfAsync(token, ct);
         if (!user.Ok) return user.Error!;
         return pathUserId is not null && pathUserId != user.Value ? NotYourSocket : user.Value!;
