@@ -115,3 +115,36 @@ public sealed class ApiKeyTests(AdminApp app) : IClassFixture<AdminApp>
         await botSocket.DisposeAsync();
     }
 }
+
+/// <summary>A key revoked on one node fails on the other at once: the bus message, not the cache's age, makes it so.</summary>
+public sealed class ApiKeyCrossNodeTests
+{
+    [Fact]
+    public async Task A_key_revoked_on_one_node_fails_on_the_other_at_once()
+    {
+        var redis = ClusterNode.Redis();
+        var (channel, signing) = ClusterNode.Deployment();
+        // Keys cached for an hour: only the bus message can make node B notice in time.
+        KeyValuePair<string, string>[] cache = [new("Auth:StampCacheSeconds", "3600")];
+        await using var a = new ClusterNode(redis, channel, signing) { Extra = cache };
+        await a.InitializeAsync();
+        await using var b = new ClusterNode(redis, channel, signing) { Extra = cache, SharesDatabaseWith = a };
+        await b.InitializeAsync();
+        await ClusterNode.WithLogsAsync(async () =>
+        {
+            var admin = await a.UserAsync("founder");
+            var key = await admin.CreateKeyAsync();
+            var bot = await key.BotAsync();
+            var onB = AppKeys.KeyClient(b, key.Id, key.Token);
+            var botOnB = AppKeys.KeyClient(b, key.Id, key.Token, bot.Id);
+            (await onB.GetAsync("/api/apps/bots")).Expect(200);
+            (await botOnB.GetAsync("/api/users/me")).Expect(200);
+
+            (await admin.DeleteAsync($"/api/admin/api-keys/{key.Id}")).Expect(200);
+            (await key.GetAsync("/api/apps/bots")).ExpectError(401);
+            if (redis is null) return;
+            (await onB.GetAsync("/api/apps/bots")).ExpectError(401);
+            (await botOnB.GetAsync("/api/users/me")).ExpectError(401);
+        }, a, b);
+    }
+}
