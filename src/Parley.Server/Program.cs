@@ -8,6 +8,7 @@ using Parley.Server.Data;
 using Parley.Server.Integrations;
 using Parley.Server.Messages;
 using Parley.Server.Moderation;
+using Parley.Server.Monitoring;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
@@ -26,6 +27,7 @@ using Parley.Server.Web;
 var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddParleyHosting();
+builder.Services.AddServerMetrics();
 builder.Services.AddParleyJson(UsersJsonContext.Default, ConversationsJsonContext.Default, MessagesJsonContext.Default, AgentsJsonContext.Default);
 builder.Services.AddParleyData(builder.Configuration);
 builder.Services.AddParleyAuth();
@@ -43,6 +45,7 @@ await app.EnsureSigningKeyAsync();
 await app.ApplyServerAdminsAsync();
 await app.EnsureStorageAsync();
 
+app.UseHttpMetrics();
 app.UseCompatProfiles();
 app.UseParleyErrors();
 app.UseDotSegmentGuard();
@@ -53,6 +56,7 @@ app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
+app.MapMetrics();
 app.MapGateway();
 app.MapSocketIo();
 

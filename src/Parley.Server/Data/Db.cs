@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Parley.Server.Api;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Data;
 
@@ -18,9 +19,11 @@ public sealed class Db : IAsyncDisposable
     private readonly string _connectionString;
     private readonly string _sqlitePragmas = "";
     private readonly NpgsqlDataSource? _postgres;
+    private readonly ServerMetrics _metrics;
 
-    public Db(DataOptions options)
+    public Db(DataOptions options, ServerMetrics metrics)
     {
+        _metrics = metrics;
         Dialect = options.Dialect;
         if (Dialect == Dialect.Postgres)
         {
@@ -38,7 +41,7 @@ public sealed class Db : IAsyncDisposable
             _sqlitePragmas = $"PRAGMA foreign_keys=ON; PRAGMA synchronous={options.SqliteSynchronous}; PRAGMA busy_timeout=10000;";
             Directory.CreateDirectory(options.DataDirectory);
             _connectionString = options.SqliteConnectionString;
-            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct));
+            _sqliteWriter = new SqliteWriter(_connectionString, ct => OpenAsync(ct), metrics);
         }
     }
 
@@ -81,10 +84,13 @@ public sealed class Db : IAsyncDisposable
     {
         if (_sqliteWriter is not null) return await _sqliteWriter.WriteAsync(work, commit, ct);
         await using var connection = await OpenAsync(ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         await using var tx = await connection.BeginTransactionAsync(ct);
         var result = await work(connection, tx);
         if (commit(result)) await tx.CommitAsync(CancellationToken.None);
         else await tx.RollbackAsync(CancellationToken.None);
+        _metrics.TransactionDuration.Observe(ServerMetrics.SecondsSince(started));
+        _metrics.TransactionBatchSize.Observe(1);
         return result;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Data;
 
@@ -19,14 +20,16 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly string _connectionString;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ServerMetrics _metrics;
     private DbConnection? _connection;
     private int _running;
     private volatile bool _disposed;
 
-    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open)
+    public SqliteWriter(string connectionString, Func<CancellationToken, Task<DbConnection>> open, ServerMetrics metrics)
     {
         _connectionString = connectionString;
         _open = open;
+        _metrics = metrics;
     }
 
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
@@ -78,6 +81,7 @@ public sealed class SqliteWriter : IAsyncDisposable
         try
         {
             _connection ??= await OpenAsync();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await using var tx = await _connection.BeginTransactionAsync();
             foreach (var job in _batch)
             {
@@ -86,6 +90,8 @@ public sealed class SqliteWriter : IAsyncDisposable
                 await ExecuteAsync(_connection, tx, keep ? "RELEASE w" : "ROLLBACK TO w; RELEASE w");
             }
             await tx.CommitAsync();
+            _metrics.TransactionDuration.Observe(ServerMetrics.SecondsSince(started));
+            _metrics.TransactionBatchSize.Observe(_batch.Count);
             foreach (var job in _batch) job.Complete();
         }
         catch (Exception e)

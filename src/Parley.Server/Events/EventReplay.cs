@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Parley.Server.Data;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Events;
 
@@ -17,7 +18,7 @@ public sealed record ReplayPage(IReadOnlyList<ChatEvent> Events, long Cursor, bo
 /// writer), but on PostgreSQL a transaction holding id 10 may commit after the one holding id 11, and a client
 /// given cursor 11 would never see 10. There replay stops at the settled head (<see cref="HeadAsync(CancellationToken)"/>).
 /// </summary>
-public sealed class EventReplay(Db db, IOptions<EventLogOptions> options)
+public sealed class EventReplay(Db db, IOptions<EventLogOptions> options, ServerMetrics metrics)
 {
     private const string Columns = "e.id, e.type, e.conversation_id, e.user_id, e.data, e.created_at";
 
@@ -27,12 +28,18 @@ public sealed class EventReplay(Db db, IOptions<EventLogOptions> options)
         return await HeadAsync(connection);
     }
 
-    public async Task<ReplayPage> SinceAsync(string userId, long since, int limit, CancellationToken ct = default)
+    /// <param name="nextPage">True when this reads on where an earlier page of the same resume stopped (not counted as a request).</param>
+    public async Task<ReplayPage> SinceAsync(string userId, long since, int limit, CancellationToken ct = default, bool nextPage = false)
     {
+        if (!nextPage) metrics.ResumeRequests.Inc();
         await using var connection = await db.OpenAsync(ct);
         var expired = await ExpiredThroughAsync(connection);
         var head = await HeadAsync(connection);
-        if (since < expired) return new ReplayPage([], head, false, true, expired);
+        if (since < expired)
+        {
+            metrics.ResumeGaps.Inc();
+            return new ReplayPage([], head, false, true, expired);
+        }
         var rows = (await connection.QueryAsync<EventRow>(
             $"""
             SELECT * FROM (SELECT {Columns} FROM events e

@@ -3,6 +3,7 @@ using Parley.Server.Api;
 using Parley.Server.Conversations;
 using Parley.Server.Data;
 using Parley.Server.Events;
+using Parley.Server.Monitoring;
 using Parley.Server.Presence;
 using Parley.Server.Safety;
 using Parley.Server.Uploads;
@@ -17,11 +18,11 @@ namespace Parley.Server.Messages;
 /// </summary>
 public sealed partial class MessageService(Db db, EventScope scope, ConversationService conversations, ConversationStore store, ConversationViews views, UserStore users,
     TypingTracker typing, SendLimiter limiter, IEnumerable<IMessageSentListener> listeners, IEnumerable<IMessageDeletedListener> deletedListeners, MessageDecorators decorators,
-    IThreadReplies threads, Attachments attachments)
+    IThreadReplies threads, Attachments attachments, ServerMetrics metrics)
 {
     public const int SeenByLimit = 100;
 
-    public async Task<Outcome<SendResult>> SendAsync(string callerId, SendMessageRequest request, CancellationToken ct)
+    private async Task<Outcome<SendResult>> SendUntimedAsync(string callerId, SendMessageRequest request, CancellationToken ct)
     {
         if (request.SenderId is { } sender && sender != callerId) return Failure.Forbidden("senderId must be your own user id");
         if (limiter.TryTake(callerId) is { } tooFast) return tooFast;

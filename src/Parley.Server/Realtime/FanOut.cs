@@ -1,6 +1,7 @@
 using Parley.Server.Auth;
 using Parley.Server.Conversations;
 using Parley.Server.Events;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Realtime;
 
@@ -11,13 +12,28 @@ namespace Parley.Server.Realtime;
 /// between nodes (<see cref="ChatEvent.IsInternal"/>) never reach a socket (a revocation closes the user's sockets); ephemeral state that ends by
 /// itself (typing) is shown to its <see cref="IEphemeralExpiry"/> first, which ends it here if nobody else does.
 /// </summary>
-public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry, ILogger<FanOut> logger)
+public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, MembershipCache members, IEphemeralExpiry expiry,
+    ServerMetrics metrics, ILogger<FanOut> logger)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         bus.Subscribe(DeliverAsync);
+        metrics.OnScrape(MeasureSockets);
         return Task.CompletedTask;
+    }
+
+    private void MeasureSockets()
+    {
+        int open = 0, queued = 0, deepest = 0;
+        foreach (var connection in registry.All())
+        {
+            var depth = connection.QueuedFrames;
+            (open, queued, deepest) = (open + 1, queued + depth, Math.Max(deepest, depth));
+        }
+        metrics.SocketsOpen.Set(open);
+        metrics.SendQueueDepth.Set(queued);
+        metrics.SendQueueDeepest.Set(deepest);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -44,12 +60,14 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         try
         {
             EventDelivery? delivery = null;
+            var sockets = 0;
             if (e.ConversationId is { } conversationId)
             {
                 foreach (var userId in (await members.GetAsync(conversationId)).UserIds)
-                    if (userId != e.ExceptUserId) Send(userId, e, ref delivery);
+                    if (userId != e.ExceptUserId) sockets += Send(userId, e, ref delivery);
             }
-            else if (e.UserId is { } userId) Send(userId, e, ref delivery);
+            else if (e.UserId is { } userId) sockets += Send(userId, e, ref delivery);
+            if (sockets > 0) metrics.EventsDelivered.Inc(sockets);
         }
         catch (Exception error)
         {
@@ -62,12 +80,13 @@ public sealed partial class FanOut(IEventBus bus, ConnectionRegistry registry, M
         }
     }
 
-    private void Send(string userId, ChatEvent e, ref EventDelivery? delivery)
+    private int Send(string userId, ChatEvent e, ref EventDelivery? delivery)
     {
         var connections = registry.Of(userId);
-        if (connections.IsEmpty) return;
+        if (connections.IsEmpty) return 0;
         delivery ??= new EventDelivery(e);
         foreach (var connection in connections) connection.Deliver(delivery);
+        return connections.Length;
     }
 
     [LoggerMessage(LogLevel.Error, "Delivering event {Type} ({Cursor}) failed")]

@@ -6,6 +6,7 @@ using Parley.Server.Api;
 using Parley.Server.Auth;
 using Parley.Server.Compat;
 using Parley.Server.Events;
+using Parley.Server.Monitoring;
 
 namespace Parley.Server.Realtime;
 
@@ -16,8 +17,8 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// marks the user online and runs it until it closes.
 /// </summary>
 public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, IConnectionObserver presence,
-    EventReplay replay, TokenCheck tokens, ApiKeyCheck apiKeys, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
-    ILogger<Gateway> logger)
+    EventReplay replay, TokenCheck tokens, ApiKeyCheck apiKeys, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options,
+    IHostApplicationLifetime lifetime, ServerMetrics metrics, ILogger<Gateway> logger)
 {
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4401;
     public const WebSocketCloseStatus Forbidden = (WebSocketCloseStatus)4403;
@@ -79,7 +80,7 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
     {
         userId ??= await AuthenticateByFrameAsync(socket, pathUserId);
         if (userId is null) return;
-        var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame, Profile = profile };
+        var connection = new GatewayConnection(socket, userId, Options, logger, abortTransport) { OnFrame = _onFrame, Profile = profile, OnOverflow = metrics.CountOverflow };
         var ready = new Ready(userId, connection.Id, await replay.HeadAsync(), (int)Options.KeepAliveInterval.TotalSeconds);
         connection.Enqueue(ProfileFrames.Message("ready", ready, profile));
         registry.Add(connection);

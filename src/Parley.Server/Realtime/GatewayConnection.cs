@@ -39,6 +39,11 @@ public sealed partial class GatewayConnection : IThreadPoolWorkItem, IRealtimeCo
     public CompatProfile Profile { get; init; }
     public bool IsClosing => _close is not null;
 
+    public int QueuedFrames => Volatile.Read(ref _queued);
+
+    /// <summary>Told when the send queue overflows (the socket is then closed).</summary>
+    public Action? OnOverflow { get; init; }
+
     /// <summary>Called once per complete frame; the bytes are only valid during the call.</summary>
     public Func<GatewayConnection, InFrame, CancellationToken, ValueTask> OnFrame { get; set; } = (_, _, _) => ValueTask.CompletedTask;
 
@@ -93,6 +98,7 @@ public sealed partial class GatewayConnection : IThreadPoolWorkItem, IRealtimeCo
     private void Overflowed()
     {
         LogSlowConsumer(_logger, UserId, Id, _options.SendQueueSize);
+        OnOverflow?.Invoke();
         Close(TryAgainLater, "Send queue full; reconnect and resume", drain: false);
     }
 

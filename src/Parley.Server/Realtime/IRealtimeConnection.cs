@@ -13,6 +13,9 @@ public interface IRealtimeConnection : IGatewaySocket
 {
     bool IsClosing { get; }
 
+    /// <summary>Frames waiting to be sent (read for metrics, without a lock).</summary>
+    int QueuedFrames { get; }
+
     /// <summary>Queues one fanned-out event without waiting, in the connection's own wire form (built once per form).</summary>
     void Deliver(EventDelivery delivery);
 

@@ -41,6 +41,9 @@ public sealed class EngineSession
     public EngineTransport Transport { get; private set; }
     public IEngineHandler? Handler { get; set; }
     public bool IsClosed => _closed;
+    public const string QueueFullReason = "send queue full";
+
+    public int QueuedFrames => _outbox.Count;
     public string? CloseReason { get; private set; }
 
     /// <summary>Queues frames that must stay together (a packet and its attachments); false once closed. A client further
@@ -52,7 +55,7 @@ public sealed class EngineSession
             if (_closed) return false;
             if (_outbox.Count + frames.Length > _queueLimit)
             {
-                CloseLocked("send queue full", EngineFrame.Close);
+                CloseLocked(QueueFullReason, EngineFrame.Close);
                 return false;
             }
             foreach (var frame in frames) _outbox.Enqueue(frame);

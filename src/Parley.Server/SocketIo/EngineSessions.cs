@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Parley.Server.Monitoring;
 using Parley.Server.Realtime;
 
 namespace Parley.Server.SocketIo;
@@ -9,7 +10,7 @@ namespace Parley.Server.SocketIo;
 /// This node's Engine.IO sessions by sid. A sid starts with this node's key (<see cref="NodeKey"/>), so any node
 /// can tell whose session a request is for and forward it there (<see cref="SessionForwarder"/>).
 /// </summary>
-public sealed class EngineSessions(IOptions<SocketIoOptions> options, IOptions<GatewayOptions> gateway, IServiceProvider services)
+public sealed class EngineSessions(IOptions<SocketIoOptions> options, IOptions<GatewayOptions> gateway, ServerMetrics metrics, IServiceProvider services)
 {
     public const int NodeKeyLength = 8;
     private readonly ConcurrentDictionary<string, EngineSession> _sessions = new(StringComparer.Ordinal);
@@ -21,7 +22,11 @@ public sealed class EngineSessions(IOptions<SocketIoOptions> options, IOptions<G
     public EngineSession Open(EngineTransport transport, SessionRequest request)
     {
         var session = new EngineSession(NodeKey + RandomKey(15), transport, request, options.Value, gateway.Value.SendQueueSize,
-            s => _sessions.TryRemove(s.Sid, out _));
+            s =>
+            {
+                _sessions.TryRemove(s.Sid, out _);
+                if (s.CloseReason == EngineSession.QueueFullReason) metrics.CountOverflow();
+            });
         session.Handler = ActivatorUtilities.CreateInstance<SocketLayer>(services, session);
         _sessions[session.Sid] = session;
         return session;

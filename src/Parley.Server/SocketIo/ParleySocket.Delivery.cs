@@ -38,7 +38,7 @@ public sealed partial class ParleySocket
             if (_held is { } held)
             {
                 if (held.Count < gateway.Value.SendQueueSize) held.Add(frame);
-                else session.Close("send queue full");
+                else session.Close(EngineSession.QueueFullReason);
                 return;
             }
             if (frame.Cursor > 0 && _replayed?.Contains(frame.Cursor) == true) return;

@@ -27,6 +27,8 @@ public sealed partial class ParleySocket(EngineSession session, string userId, I
     public string UserId => userId;
     public bool IsClosing => session.IsClosed;
 
+    public int QueuedFrames => session.QueuedFrames;
+
     /// <summary>Joins <c>/</c>: registered before anything is read, so no live event falls between the replay and the socket.</summary>
     public async ValueTask<ISocketNamespace> ConnectAsync(JsonElement auth)
     {
@@ -58,9 +60,9 @@ public sealed partial class ParleySocket(EngineSession session, string userId, I
     {
         var events = new List<ChatEvent>();
         var limit = gateway.Value.SendQueueSize / 2;
-        while (true)
+        for (var nextPage = false; ; nextPage = true)
         {
-            var page = await replay.SinceAsync(userId, since, gateway.Value.ResumeBatch);
+            var page = await replay.SinceAsync(userId, since, gateway.Value.ResumeBatch, nextPage: nextPage);
             if (page.Gap) return null;
             events.AddRange(page.Events);
             since = page.Cursor;
