@@ -29,11 +29,10 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     /// <summary>
     /// The gateway's auth rules, for every way in (the connection-level handshake, the HTTP upgrade, a first auth
-    /// frame): the token names a live user, and a socket opened on /ws/{userId} must be that user's.
+    /// frame): the token names a live user (or is an API key for its bot), and a socket on /ws/{userId} must be that user's.
     /// </summary>
     public async Task<Outcome<string>> AdmitAsync(string token, string? pathUserId, CancellationToken ct)
     {
-        // A server API key opens a socket for one of its bots, named in the path: /ws/{botId}.
         if (ApiKeyScopes.LooksLikeSecret(token)) return await apiKeys.BotOfAsync(token, pathUserId, ct);
         var user = await tokens.UserOfAsync(token, ct);
         if (!user.Ok) return user.Error!;
