@@ -8,6 +8,7 @@ using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
 using Parley.Server.Previews;
+using Parley.Server.Push;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Safety;
@@ -90,6 +91,7 @@ public static class Hosting
         services.AddSingleton<AccountService>();
         services.AddUploads();
         services.AddPreviews();
+        services.AddWebPush();
         services.AddOptions<SendLimitOptions>().BindConfiguration("Limits");
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<MessageService>();

@@ -12,6 +12,7 @@ using Parley.Server.Monitoring;
 using Parley.Server.Notifications;
 using Parley.Server.Pins;
 using Parley.Server.Presence;
+using Parley.Server.Push;
 using Parley.Server.Reactions;
 using Parley.Server.Realtime;
 using Parley.Server.Search;
@@ -44,6 +45,7 @@ await app.MigrateDatabaseAsync();
 await app.EnsureSigningKeyAsync();
 await app.ApplyServerAdminsAsync();
 await app.EnsureStorageAsync();
+await app.EnsureVapidKeysAsync();
 
 app.UseHttpMetrics();
 app.UseCompatProfiles();
@@ -82,6 +84,7 @@ api.MapUploads();
 api.MapApiKeys();
 api.MapApps();
 api.MapWebhooks();
+api.MapPush();
 
 app.LogListeningUrls();
 app.Run();

@@ -15,7 +15,7 @@ public readonly record struct AttemptResult(int? ResponseCode, string? Error)
 /// <summary>
 /// Posts a delivery's body to its webhook, signed: <c>Parley-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of
 /// "t.body" keyed by the secret&gt;</c>, so a receiver checks the sender and refuses old timestamps (replays). The same
-/// address rules as link previews (<see cref="GuardedConnect"/>) unless Webhooks:AllowPrivateAddresses; no redirects.
+/// address rules as link previews (<see cref="AddressGuard.ConnectAsync"/>) unless Webhooks:AllowPrivateAddresses; no redirects.
 /// </summary>
 public sealed class WebhookSender : IDisposable
 {
@@ -30,7 +30,7 @@ public sealed class WebhookSender : IDisposable
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, UseCookies = false, UseProxy = false, ConnectTimeout = o.Timeout, PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            ConnectCallback = GuardedConnect.Create(_ => o.AllowPrivateAddresses, "webhooks"),
+            ConnectCallback = (context, ct) => AddressGuard.ConnectAsync(context.DnsEndPoint, o.AllowPrivateAddresses, "webhooks", ct),
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("ParleyWebhooks/1.0");

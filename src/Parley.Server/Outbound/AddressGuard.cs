@@ -3,6 +3,9 @@ using System.Net.Sockets;
 
 namespace Parley.Server.Outbound;
 
+/// <summary>An outgoing request that must not be made: its host resolved to a refused address.</summary>
+public sealed class RefusedAddressException(string message) : Exception(message);
+
 /// <summary>
 /// Addresses an outgoing request (a link preview, a webhook) must never reach: this host, the private networks, link-local (where cloud metadata
 /// lives: 169.254.169.254), carrier-grade NAT, multicast, and the reserved and documentation ranges; IPv6 alike,
@@ -35,6 +38,29 @@ public static class AddressGuard
         if (v6[0] == 0x20 && v6[1] == 0x02) return IsRefused(new IPAddress(v6[2..6])); // 2002::/16 6to4
         // ::/96 (IPv4-compatible, deprecated) and the unspecified address.
         return v6[..12].All(b => b == 0);
+    }
+
+    /// <summary>
+    /// Connects to <paramref name="endpoint"/> for an outgoing request whose URL someone else chose, unless a name
+    /// resolves to a refused address: any refused address refuses the name (one that answers with both a public and a
+    /// private address is not trusted), and the socket connects to exactly the addresses checked.
+    /// </summary>
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowRefused, string purpose, CancellationToken ct)
+    {
+        var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal) ? [literal] : await Dns.GetHostAddressesAsync(endpoint.Host, ct);
+        if (addresses.Length == 0 || (!allowRefused && addresses.Any(IsRefused)))
+            throw new RefusedAddressException($"{endpoint.Host} resolves to an address {purpose} may not reach");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static uint Mask(int bits) => bits == 0 ? 0 : uint.MaxValue << (32 - bits);

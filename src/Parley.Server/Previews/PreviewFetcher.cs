@@ -8,7 +8,7 @@ namespace Parley.Server.Previews;
 
 /// <summary>
 /// Fetches a page for its preview, safely: every address is checked at connect time
-/// (<see cref="GuardedConnect"/>); redirects followed by hand, at most
+/// (<see cref="AddressGuard.ConnectAsync"/>); redirects followed by hand, at most
 /// <see cref="PreviewOptions.MaxRedirects"/>; only text/html; at most <see cref="PreviewOptions.MaxBytes"/> read and
 /// <see cref="PreviewOptions.Timeout"/> spent; no cookies, no proxy, a plain user agent.
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class PreviewFetcher : IDisposable
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false, UseCookies = false, UseProxy = false, ConnectTimeout = _options.Timeout,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectCallback = GuardedConnect.Create(IsAllowListed, "link previews"),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1), ConnectCallback = ConnectAsync,
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate | DecompressionMethods.Brotli,
         };
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -69,6 +69,9 @@ public sealed class PreviewFetcher : IDisposable
 
     private bool IsAllowListed(DnsEndPoint endpoint) => _options.AllowedHosts.Any(h =>
         string.Equals(h, endpoint.Host, StringComparison.OrdinalIgnoreCase) || string.Equals(h, $"{endpoint.Host}:{endpoint.Port}", StringComparison.OrdinalIgnoreCase));
+
+    private ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken ct) =>
+        AddressGuard.ConnectAsync(context.DnsEndPoint, IsAllowListed(context.DnsEndPoint), "link previews", ct);
 
     public void Dispose() => _http.Dispose();
 }
