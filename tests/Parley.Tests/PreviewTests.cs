@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Parley.Server.Previews;
+using Parley.Server.Outbound;
 using Parley.Tests.Support;
 
 namespace Parley.Tests;

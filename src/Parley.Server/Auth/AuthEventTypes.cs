@@ -10,4 +10,7 @@ public static class AuthEventTypes
 
     /// <summary>A server administrator suspended a user: {userId}. As <see cref="StampChanged"/>, but the sockets close with 4403.</summary>
     public const string Suspended = ChatEvent.InternalPrefix + "suspended";
+
+    /// <summary>A server API key was revoked: {keyId}. Every node drops it from its cache.</summary>
+    public const string ApiKeyRevoked = ChatEvent.InternalPrefix + "api_key_revoked";
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -7,6 +8,8 @@ namespace Parley.Server.Auth;
 
 public static class AuthExtensions
 {
+    public const string CredentialScheme = "Credential";
+
     public static IServiceCollection AddParleyAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration("Auth");
@@ -22,11 +25,18 @@ public static class AuthExtensions
             {
                 IterationCount = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuthOptions>>().Value.PasswordIterations,
             })));
-        services.AddAuthentication(BearerHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, BearerHandler>(BearerHandler.SchemeName, null);
-        // Everything needs a signed-in user unless an endpoint says AllowAnonymous.
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(BearerHandler.SchemeName).RequireAuthenticatedUser().Build());
+        services.AddSingleton<ApiKeyCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyCheck>());
+        // One default scheme that hands each request to the credential it carries: a bearer token or a server API key.
+        services.AddAuthentication(CredentialScheme)
+            .AddPolicyScheme(CredentialScheme, null, o => o.ForwardDefaultSelector = http =>
+                ApiKeyHandler.IsApiKeyRequest(http.Request) ? ApiKeyHandler.SchemeName : BearerHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerHandler>(BearerHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyHandler>(ApiKeyHandler.SchemeName, null);
+        // Everything needs a user unless an endpoint says AllowAnonymous: signed in, or a bot its API key acts as.
+        var authorization = services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(CredentialScheme).RequireAuthenticatedUser().RequireClaim(ClaimTypes.NameIdentifier).Build());
+        ApiKeyHandler.AddScopePolicies(authorization);
         return services;
     }
 

@@ -37,7 +37,12 @@ public sealed class BearerHandler(
     {
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
-        if (request.Path.StartsWithSegments("/ws") && request.Query["access_token"].ToString() is { Length: > 0 } query) return query;
+        if (request.Path.StartsWithSegments("/ws"))
+        {
+            // A bot's socket may be opened with its key (Gateway.AdmitAsync tells the two apart).
+            if (header.StartsWith(ApiKeyHandler.SchemeName + " ", StringComparison.OrdinalIgnoreCase)) return header[7..].Trim();
+            return request.Query["access_token"].ToString() is { Length: > 0 } query ? query : null;
+        }
         if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/api/files")
             && request.Cookies[FileCookie] is { Length: > 0 } cookie) return cookie;
         return null;

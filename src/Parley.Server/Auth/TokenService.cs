@@ -30,10 +30,10 @@ public sealed class TokenService
         _decoder = new JwtDecoder(serializer, new JwtValidator(serializer, new UtcDateTimeProvider()), urlEncoder, algorithm);
     }
 
-    public IssuedToken Issue(string userId, string stamp)
+    public IssuedToken Issue(string userId, string stamp, TimeSpan? lifetime = null)
     {
         var now = DateTimeOffset.UtcNow;
-        var expires = now + _lifetime;
+        var expires = now + (lifetime ?? _lifetime);
         var claims = new Dictionary<string, object>
         {
             ["sub"] = userId,

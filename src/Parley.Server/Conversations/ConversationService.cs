@@ -25,7 +25,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         if (spec.Type == ConversationTypes.Ai)
             others = [(await agents.EnsureAssistantAsync(ct)).Id];
         var found = await users.GetManyAsync(others, ct);
-        var missing = others.Except(found.Where(u => !u.IsDeleted && (u.Kind == UserKinds.Human || spec.Type == ConversationTypes.Ai)).Select(u => u.Id)).ToList();
+        var missing = others.Except(found.Where(u => !u.IsDeleted && (u.Kind is UserKinds.Human or UserKinds.Bot || spec.Type == ConversationTypes.Ai)).Select(u => u.Id)).ToList();
         if (missing.Count > 0) return Failure.NotFound($"User not found: {string.Join(", ", missing)}");
 
         return await scope.TryWriteAsync<(ConversationDto, bool)>(async batch =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Parley.Server.Api;
+using Parley.Server.Auth;
 using Parley.Server.Data;
 using Parley.Server.Safety;
 using Parley.Server.Users;
@@ -14,12 +15,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
         var admin = api.MapGroup("/admin").WithTags("Admin");
-        admin.AddEndpointFilter(async (context, next) =>
-        {
-            var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
-            var me = await users.GetAsync(context.HttpContext.User.Id(), context.HttpContext.RequestAborted);
-            return me is { IsAdmin: true, IsDeleted: false } ? await next(context) : Failure.NotFound("Not found").ToResult();
-        });
+        admin.AdminOnly();
         admin.MapGet("/users", ListUsers);
         admin.MapReportQueue();
         admin.MapPut("/users/{id}/suspension", async (string id, Body<SuspendRequest> body, ClaimsPrincipal user, AdminService service, CancellationToken ct) =>
@@ -45,6 +41,19 @@ public static class AdminApi
         var now = Clock.NowMs();
         return Ok.With(rows.Select(u => AdminUserDto.From(u, now)).ToList(), "Users retrieved successfully");
     }
+}
+
+public static class AdminOnlyFilter
+{
+    /// <summary>Server administrators only; for anyone else (an API key too) the routes do not exist (404).</summary>
+    public static TBuilder AdminOnly<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var users = context.HttpContext.RequestServices.GetRequiredService<UserStore>();
+            var me = context.HttpContext.User.HasClaim(c => c.Type == ApiKeyHandler.KeyClaim) ? null
+                : await users.GetAsync(context.HttpContext.User.Id(), context.HttpContext.RequestAborted);
+            return me is { IsAdmin: true, IsDeleted: false } ? await next(context) : Failure.NotFound("Not found").ToResult();
+        });
 }
 
 public static class ModerationSetup

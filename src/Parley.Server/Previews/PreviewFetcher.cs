@@ -2,15 +2,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Parley.Server.Outbound;
 
 namespace Parley.Server.Previews;
 
-/// <summary>A fetch a preview must not make (its host resolved to a refused address).</summary>
-public sealed class RefusedAddressException(string message) : Exception(message);
-
 /// <summary>
-/// Fetches a page for its preview, safely: names are resolved by us and every address is checked at connect time
-/// (so a redirect, or a name that re-resolves to 127.0.0.1, is checked too); redirects followed by hand, at most
+/// Fetches a page for its preview, safely: every address is checked at connect time
+/// (<see cref="AddressGuard.ConnectAsync"/>); redirects followed by hand, at most
 /// <see cref="PreviewOptions.MaxRedirects"/>; only text/html; at most <see cref="PreviewOptions.MaxBytes"/> read and
 /// <see cref="PreviewOptions.Timeout"/> spent; no cookies, no proxy, a plain user agent.
 /// </summary>

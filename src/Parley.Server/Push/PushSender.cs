@@ -2,7 +2,7 @@ using System.Net;
 using Lib.Net.Http.WebPush;
 using Lib.Net.Http.WebPush.Authentication;
 using Microsoft.Extensions.Options;
-using Parley.Server.Previews;
+using Parley.Server.Outbound;
 
 namespace Parley.Server.Push;
 

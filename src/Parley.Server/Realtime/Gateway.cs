@@ -17,8 +17,8 @@ public sealed record Ready(string UserId, string ConnectionId, long Cursor, int 
 /// marks the user online and runs it until it closes.
 /// </summary>
 public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatcher dispatcher, IConnectionObserver presence,
-    EventReplay replay, TokenCheck tokens, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime,
-    ServerMetrics metrics, ILogger<Gateway> logger)
+    EventReplay replay, TokenCheck tokens, ApiKeyCheck apiKeys, SocketSlots slots, CompatSettings profiles, IOptions<GatewayOptions> options,
+    IHostApplicationLifetime lifetime, ServerMetrics metrics, ILogger<Gateway> logger)
 {
     public const WebSocketCloseStatus Unauthorized = (WebSocketCloseStatus)4401;
     public const WebSocketCloseStatus Forbidden = (WebSocketCloseStatus)4403;
@@ -29,10 +29,11 @@ public sealed partial class Gateway(ConnectionRegistry registry, GatewayDispatch
 
     /// <summary>
     /// The gateway's auth rules, for every way in (the connection-level handshake, the HTTP upgrade, a first auth
-    /// frame): the token names a live user, and a socket opened on /ws/{userId} must be that user's.
+    /// frame): the token names a live user (or is an API key for its bot), and a socket on /ws/{userId} must be that user's.
     /// </summary>
     public async Task<Outcome<string>> AdmitAsync(string token, string? pathUserId, CancellationToken ct)
     {
+        if (ApiKeyScopes.LooksLikeSecret(token)) return await apiKeys.BotOfAsync(token, pathUserId, ct);
         var user = await tokens.UserOfAsync(token, ct);
         if (!user.Ok) return user.Error!;
         return pathUserId is not null && pathUserId != user.Value ? NotYourSocket : user.Value!;

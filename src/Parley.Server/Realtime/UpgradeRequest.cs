@@ -102,10 +102,10 @@ public sealed record UpgradeRequest(int Length, string Host, string? PathUserId,
         return key is { Length: 24 } && Convert.TryFromBase64String(key, decoded, out var written) && written == 16;
     }
 
-    /// <summary>As <see cref="Auth.BearerHandler.ReadToken"/>: a Bearer header wins, else <c>?access_token=</c> read as <c>Request.Query</c> reads it.</summary>
+    /// <summary>As <see cref="Auth.BearerHandler.ReadToken"/>: a Bearer (or ApiKey) header wins, else <c>?access_token=</c> read as <c>Request.Query</c> reads it.</summary>
     private static string? TokenOf(string? authorization, Dictionary<string, Microsoft.Extensions.Primitives.StringValues>? query)
     {
-        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization[7..].Trim();
+        if (authorization is not null && (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.StartsWith("ApiKey ", StringComparison.OrdinalIgnoreCase))) return authorization[7..].Trim();
         return QueryValue(query, "access_token");
     }
 

@@ -52,4 +52,8 @@ public static class AuditActions
     public const string MemberUnbanned = "member.unbanned";
     public const string MemberTimedOut = "member.timed_out";
     public const string SlowModeChanged = "conversation.slow_mode";
+    public const string ApiKeyCreated = "api_key.created";
+    public const string ApiKeyRevoked = "api_key.revoked";
+    public const string WebhookCreated = "webhook.created";
+    public const string WebhookDeleted = "webhook.deleted";
 }

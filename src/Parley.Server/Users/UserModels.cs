@@ -21,6 +21,8 @@ public sealed class UserRow
     public long? SuspendedAt { get; set; }
     public long? SuspendedUntil { get; set; }
     public string? SuspensionReason { get; set; }
+    /// <summary>The server API key that owns a bot (written at creation only).</summary>
+    public string? OwnerKeyId { get; set; }
 
     public bool IsDeleted => DeletedAt is not null;
 
@@ -32,12 +34,14 @@ public static class UserKinds
 {
     public const string Human = "human";
     public const string Agent = "agent";
+    /// <summary>A bot user a server API key owns (Integrations): no password, acts through the key.</summary>
+    public const string Bot = "bot";
 }
 
 /// <summary>A user as others see them. No hash or stamp ever leaves the server.</summary>
 public sealed record UserDto(
     string Id, string Username, string? Email, string Name, string? ProfilePicture, string Status,
-    DateTimeOffset? LastSeenAt, DateTimeOffset CreatedAt, bool IsAgent, bool Deleted, bool IsAdmin = false)
+    DateTimeOffset? LastSeenAt, DateTimeOffset CreatedAt, bool IsAgent, bool Deleted, bool IsAdmin = false, bool IsBot = false)
 {
     public const string DeletedName = "Deleted user";
 
@@ -45,7 +49,8 @@ public sealed record UserDto(
     public static UserDto From(UserRow row, string status, bool showEmail = true, bool showLastSeen = true) => row.IsDeleted
         ? new UserDto(row.Id, "deleted", null, DeletedName, null, "offline", null, Clock.ToTime(row.CreatedAt), false, true)
         : new UserDto(row.Id, row.Username, showEmail ? row.Email : null, row.Name ?? row.Username, row.ProfilePicture, status,
-            showLastSeen ? Clock.ToTime(row.LastSeenAt) : null, Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false, row.IsAdmin);
+            showLastSeen ? Clock.ToTime(row.LastSeenAt) : null, Clock.ToTime(row.CreatedAt), row.Kind == UserKinds.Agent, false, row.IsAdmin,
+            row.Kind == UserKinds.Bot);
 }
 
 public sealed record AuthResponse(string Token, string TokenType, DateTimeOffset ExpiresAt, UserDto User);

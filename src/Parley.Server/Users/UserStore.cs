@@ -9,7 +9,7 @@ public sealed class UserStore(Db db)
 {
     private const string Columns =
         "id, username, email, name, profile_picture, password_hash, security_stamp, kind, status, last_seen_at, created_at, updated_at, deleted_at, " +
-        "is_admin, suspended_at, suspended_until, suspension_reason";
+        "is_admin, suspended_at, suspended_until, suspension_reason, owner_key_id";
 
     public static string Key(string value) => value.Trim().ToLowerInvariant();
 
@@ -78,13 +78,13 @@ public sealed class UserStore(Db db)
         }
         await connection.ExecuteAsync(
             """
-            INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at, is_admin)
-            VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt, @IsAdmin)
+            INSERT INTO users (id, username, username_key, email, email_key, name, profile_picture, password_hash, security_stamp, kind, status, created_at, updated_at, is_admin, owner_key_id)
+            VALUES (@Id, @Username, @UsernameKey, @Email, @EmailKey, @Name, @ProfilePicture, @PasswordHash, @SecurityStamp, @Kind, @Status, @CreatedAt, @UpdatedAt, @IsAdmin, @OwnerKeyId)
             """,
             new
             {
                 user.Id, user.Username, UsernameKey = Key(user.Username), user.Email, EmailKey = user.Email is null ? null : Key(user.Email),
-                user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt, user.IsAdmin,
+                user.Name, user.ProfilePicture, user.PasswordHash, user.SecurityStamp, user.Kind, user.Status, user.CreatedAt, user.UpdatedAt, user.IsAdmin, user.OwnerKeyId,
             }, tx);
         return taken;
     }, ct);

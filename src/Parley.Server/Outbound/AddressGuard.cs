@@ -1,10 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Parley.Server.Previews;
+namespace Parley.Server.Outbound;
+
+/// <summary>An outgoing request that must not be made: its host resolved to a refused address.</summary>
+public sealed class RefusedAddressException(string message) : Exception(message);
 
 /// <summary>
-/// Addresses a preview fetch must never reach: this host, the private networks, link-local (where cloud metadata
+/// Addresses an outgoing request (a link preview, a webhook) must never reach: this host, the private networks, link-local (where cloud metadata
 /// lives: 169.254.169.254), carrier-grade NAT, multicast, and the reserved and documentation ranges; IPv6 alike,
 /// and IPv4 addresses wrapped in IPv6 (mapped, NAT64, 6to4) are judged as the IPv4 address they carry.
 /// </summary>
