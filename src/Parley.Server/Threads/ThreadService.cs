@@ -1,8 +1,8 @@
 using Parley.Server.Api;
 using Parley.Server.Data;
 using Parley.Server.Messages;
-using Parley.Server.Uploads;
 using Parley.Server.Safety;
+using Parley.Server.Uploads;
 
 namespace Parley.Server.Threads;
 
