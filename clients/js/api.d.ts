@@ -103,3 +103,6 @@ export interface ParleyApi {
   pushSubscribe: Send<M.PushSubscriptionView, PushSubscriptionBody>; pushUnsubscribe: Send<unknown, PushSubscriptionBody | undefined, { endpoint?: string }>;
   health: (query?: undefined, options?: CallOptions) => Promise<Response>; metrics: (query?: undefined, options?: CallOptions) => Promise<Response>;
 }
+
+// Only what is exported above is public.
+export {};

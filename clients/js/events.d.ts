@@ -60,3 +60,6 @@ export interface GatewayRequests {
   'reaction:remove': [{ messageId: Id; emoji: string; conversationId?: Id }, M.ReactionChange];
   auth: [{ token: string }, unknown];
 }
+
+// Only what is exported above is public.
+export {};

@@ -101,3 +101,6 @@ export declare function createClient(options?: ClientOptions): ParleyClient;
 /** [method name, HTTP method, path template, kind] of every route. */
 export declare const routes: ReadonlyArray<readonly [string, string, string, ('raw' | undefined)?]>;
 export declare function paramsOf(template: string): string[];
+
+// Only what is exported above is public.
+export {};

@@ -5,7 +5,7 @@ import { ParleyError, networkError } from './errors.js';
 function form(file, conversationId, name) {
   const body = new FormData();
   if (conversationId) body.append('conversationId', conversationId);
-  body.append('file', file, name ?? file.name ?? 'file');
+  body.append('file', file, name || file.name || 'file');
   return body;
 }
 

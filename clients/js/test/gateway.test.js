@@ -26,12 +26,14 @@ test('events arrive typed, requests are acknowledged, refusals reject with Parle
   assert.equal((await ready).userId, bob.user.id);
   assert.equal(await aliceGateway.ready(5000), true);
 
-  const delivered = new Promise(resolve => bobGateway.on('message:new', (data, event) => resolve({ data, event })));
+  const delivered = waitFor(bobGateway, event => (event.type === 'message:new' ? { data: event.data, event } : undefined), 10000, 'message:new');
+  const typed = new Promise(resolve => bobGateway.on('message:new', data => resolve(data.message.content)));
   const sent = await aliceGateway.request('message:send', { conversationId: group.id, content: 'over the socket' });
   const { data, event } = await delivered;
   assert.equal(data.message.id, sent.id);
   assert.equal(data.conversationId, group.id);
   assert.ok(event.cursor > 0);
+  assert.equal(await typed, 'over the socket');
 
   const typing = waitFor(bobGateway, e => (e.type === 'typing' ? e : undefined), 10000, 'typing');
   aliceGateway.send('typing:start', { conversationId: group.id });
