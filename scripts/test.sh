@@ -38,7 +38,8 @@ say "dotnet format --verify-no-changes"
 dotnet format Parley.slnx --verify-no-changes -v q || { echo "dotnet format: style differs from .editorconfig; run 'dotnet format Parley.slnx'" >&2; exit 1; }
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser); the multi-node tests put nginx in front.
 # The storage tests run on disk and on S3: s3rver (npm) stands in for S3. The Socket.IO tests drive the real
-# socket.io-client from npm under Node (tests/socketio-client, pinned by its lock file).
+# socket.io-client from npm under Node (tests/socketio-client, pinned by its lock file). The JavaScript client's own
+# node:test tests (clients/js: no dependencies, nothing to install) run from JsClientTests; they need Node.js 20.10+.
 install_missing chromium=/usr/bin/chromium nginx=/usr/sbin/nginx nodejs=/usr/bin/node npm=/usr/bin/npm
 (cd tests/socketio-client && npm ci --no-audit --no-fund --silent) || exit 1
 [ -n "${PARLEY_TEST_PG:-}" ] || start_postgres

@@ -1,21 +1,10 @@
-// REST calls in DESIGN.md's envelope: {success, statusCode, message, data} or {…, error: {code, message, details}}.
+// The web client's REST calls: the JavaScript client (clients/js, served at /js/client/) with this browser's session,
+// and the few defaults the screens use (page sizes). No HTTP code lives here.
+import { createClient, ParleyError } from './client/index.js';
 
 const SESSION_KEY = 'parley.session';
 
-export class ApiError extends Error {
-  constructor(status, code, message, details) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-
-  /** "name: Name must be 1 to 100 characters" for validation failures, the message otherwise. */
-  describe() {
-    const fields = Object.values(this.details ?? {}).flat().filter(x => typeof x === 'string');
-    return fields.length ? fields.join(' ') : this.message;
-  }
-}
+export { ParleyError as ApiError };
 
 export const session = {
   get() {
@@ -30,119 +19,66 @@ export const session = {
 let onUnauthorized = () => {};
 export function setUnauthorizedHandler(fn) { onUnauthorized = fn; }
 
-export async function request(method, path, body) {
-  // Parley's own dialect, whatever profile the server defaults to (Compat__Profile).
-  const headers = { Accept: 'application/json', 'Parley-Profile': 'parley' };
-  const token = session.token();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
-  try {
-    response = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  } catch {
-    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection.');
-  }
-  let envelope = null;
-  try { envelope = await response.json(); } catch { /* not JSON: handled below */ }
-  if (response.ok && envelope?.success !== false) return envelope?.data ?? null;
-  const error = envelope?.error ?? {};
-  if (response.status === 401 && token) onUnauthorized();
-  throw new ApiError(response.status, error.code ?? 'error', error.message ?? envelope?.message ?? `Request failed (${response.status})`, error.details);
-}
+export const client = createClient({ token: () => session.token(), onUnauthorized: () => onUnauthorized() });
+const api = client.api;
 
-export const api = {
-  get: path => request('GET', path),
-  post: (path, body = {}) => request('POST', path, body),
-  put: (path, body = {}) => request('PUT', path, body),
-  del: (path, body) => request('DELETE', path, body),
-};
-
-const q = encodeURIComponent;
-
-/** The endpoints the client uses, in one place. */
+/** The calls the screens make, by the names they use. */
 export const endpoints = {
-  register: body => api.post('/auth/register', body),
-  login: body => api.post('/auth/login', body),
-  me: () => api.get('/users/me'),
+  register: body => api.register(body),
+  login: body => api.login(body),
+  me: () => api.me(),
   // The HttpOnly cookie that lets <img src> of a file URL from a live event download as me (GET /api/files only).
-  fileSession: () => api.post('/files/session'),
-  endFileSession: () => api.del('/files/session'),
-  searchUsers: text => api.get(`/users?search=${q(text)}&limit=20`),
-  conversations: () => api.get('/conversations?limit=100'),
-  conversation: id => api.get(`/conversations/${q(id)}`),
-  createConversation: body => api.post('/conversations', body),
-  updateConversation: (id, body) => api.put(`/conversations/${q(id)}`, body),
-  deleteConversation: id => api.del(`/conversations/${q(id)}`),
-  leaveConversation: id => api.del(`/conversations/${q(id)}/leave`),
-  addMember: (id, userId) => api.post(`/conversations/${q(id)}/members`, { user_id: userId }),
-  removeMember: (id, userId) => api.del(`/conversations/${q(id)}/members/${q(userId)}`),
-  setRole: (id, userId, role) => api.put(`/conversations/${q(id)}/members/${q(userId)}/role`, { role }),
-  messages: (id, { before, after, limit = 30 } = {}) => {
-    const cursor = before ? `&before=${before}` : after !== undefined ? `&after=${after}` : '';
-    return api.get(`/conversations/${q(id)}/messages?limit=${limit}${cursor}`);
-  },
-  send: (id, body) => api.post(`/conversations/${q(id)}/messages`, body),
-  edit: (id, messageId, content) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}`, { content }),
-  remove: (id, messageId) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}`),
-  markRead: (id, lastMessageId) => api.post(`/conversations/${q(id)}/read`, { lastMessageId }),
-  markUnread: (id, messageId) => api.post(`/conversations/${q(id)}/unread`, { messageId }),
-  react: (id, messageId, emoji) => api.put(`/conversations/${q(id)}/messages/${q(messageId)}/reactions/${q(emoji)}`),
-  unreact: (id, messageId, emoji) => api.del(`/conversations/${q(id)}/messages/${q(messageId)}/reactions/${q(emoji)}`),
-  pins: id => api.get(`/conversations/${q(id)}/pins`),
-  pin: (id, messageId) => api.put(`/conversations/${q(id)}/pins/${q(messageId)}`),
-  unpin: (id, messageId) => api.del(`/conversations/${q(id)}/pins/${q(messageId)}`),
-  threadMessages: (id, rootId, { before, limit = 100 } = {}) =>
-    api.get(`/conversations/${q(id)}/threads/${q(rootId)}/messages?limit=${limit}${before ? `&before=${before}` : ''}`),
-  threadRead: (id, rootId) => api.post(`/conversations/${q(id)}/threads/${q(rootId)}/read`),
-  searchMessages: (text, cursor) => api.get(`/search/messages?q=${q(text)}&limit=30${cursor ? `&cursor=${q(cursor)}` : ''}`),
-  notifications: () => api.get('/notifications?limit=50'),
-  readNotification: id => api.put(`/notifications/${q(id)}/read`),
-  readAllNotifications: () => api.put('/notifications/read-all'),
-  pushKey: () => api.get('/push/key'),
-  pushSubscribe: subscription => api.post('/push/subscriptions', subscription),
-  pushUnsubscribe: endpoint => api.del(`/push/subscriptions?endpoint=${q(endpoint)}`),
-  blocked: () => api.get('/users/blocked'),
-  block: userId => api.put(`/users/${q(userId)}/block`),
-  unblock: userId => api.del(`/users/${q(userId)}/block`),
-  mute: (id, until) => api.put(`/conversations/${q(id)}/mute`, until ? { until } : {}),
-  unmute: id => api.del(`/conversations/${q(id)}/mute`),
-  report: body => api.post('/reports', body),
-  ban: (id, userId, body = {}) => api.put(`/conversations/${q(id)}/bans/${q(userId)}`, body),
-  timeout: (id, userId, until) => api.put(`/conversations/${q(id)}/members/${q(userId)}/timeout`, { until }),
-  adminReports: status => api.get(`/admin/reports?limit=100${status ? `&status=${q(status)}` : ''}`),
-  decideReport: (reportId, body) => api.put(`/admin/reports/${q(reportId)}`, body),
-  adminUsers: () => api.get('/admin/users?limit=100'),
-  suspend: (userId, body = {}) => api.put(`/admin/users/${q(userId)}/suspension`, body),
-  liftSuspension: userId => api.del(`/admin/users/${q(userId)}/suspension`),
-  audit: () => api.get('/admin/audit?limit=100'),
+  fileSession: () => api.startFileSession(),
+  endFileSession: () => api.endFileSession(),
+  searchUsers: text => api.searchUsers({ search: text, limit: 20 }),
+  conversations: () => api.listConversations({ limit: 100 }),
+  conversation: id => api.getConversation(id),
+  createConversation: body => api.createConversation(body),
+  updateConversation: (id, body) => api.updateConversation(id, body),
+  deleteConversation: id => api.deleteConversation(id),
+  leaveConversation: id => api.leaveConversation(id),
+  addMember: (id, userId) => api.addMembers(id, { user_id: userId }),
+  removeMember: (id, userId) => api.removeMember(id, userId),
+  setRole: (id, userId, role) => api.setMemberRole(id, userId, { role }),
+  messages: (id, { before, after, limit = 30 } = {}) => api.listMessages(id, before ? { limit, before } : { limit, after }),
+  send: (id, body) => api.sendMessage(id, body),
+  edit: (id, messageId, content) => api.editMessage(id, messageId, { content }),
+  remove: (id, messageId) => api.deleteMessage(id, messageId),
+  markRead: (id, lastMessageId) => api.markRead(id, { lastMessageId }),
+  markUnread: (id, messageId) => api.markUnread(id, { messageId }),
+  react: (id, messageId, emoji) => api.addReaction(id, messageId, emoji),
+  unreact: (id, messageId, emoji) => api.removeReaction(id, messageId, emoji),
+  pins: id => api.listPins(id),
+  pin: (id, messageId) => api.pinMessage(id, messageId),
+  unpin: (id, messageId) => api.unpinMessage(id, messageId),
+  threadMessages: (id, rootId, { before, limit = 100 } = {}) => api.threadMessages(id, rootId, { limit, before: before || undefined }),
+  threadRead: (id, rootId) => api.readThread(id, rootId),
+  searchMessages: (text, cursor) => api.searchMessages({ q: text, limit: 30, cursor: cursor || undefined }),
+  notifications: () => api.listNotifications({ limit: 50 }),
+  readNotification: id => api.readNotification(id),
+  readAllNotifications: () => api.readAllNotifications(),
+  pushKey: () => api.pushKey(),
+  pushSubscribe: subscription => api.pushSubscribe(subscription),
+  pushUnsubscribe: endpoint => api.pushUnsubscribe(undefined, { endpoint }),
+  blocked: () => api.blockedUsers(),
+  block: userId => api.blockUser(userId),
+  unblock: userId => api.unblockUser(userId),
+  mute: (id, until) => api.muteConversation(id, until ? { until } : {}),
+  unmute: id => api.unmuteConversation(id),
+  report: body => api.createReport(body),
+  ban: (id, userId, body = {}) => api.banMember(id, userId, body),
+  timeout: (id, userId, until) => api.timeoutMember(id, userId, { until }),
+  adminReports: status => api.adminReports({ limit: 100, status: status || undefined }),
+  decideReport: (reportId, body) => api.decideReport(reportId, body),
+  adminUsers: () => api.adminUsers({ limit: 100 }),
+  suspend: (userId, body = {}) => api.suspendUser(userId, body),
+  liftSuspension: userId => api.liftSuspension(userId),
+  audit: () => api.auditLog({ limit: 100 }),
 };
 
 /**
- * POST /api/uploads as multipart/form-data through XMLHttpRequest, which (unlike fetch) reports upload progress.
- * `onProgress(fraction)`; resolves to the upload {id, url, name, contentType, size, width?, height?, thumbnailUrl?}.
- * `signal` aborts it.
+ * POST /api/uploads with progress: `onProgress(fraction)`; resolves to the upload {id, url, name, contentType, size,
+ * width?, height?, thumbnailUrl?}. `signal` aborts it.
  */
-export function upload(file, { conversationId, onProgress, signal } = {}) {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/api/uploads');
-    const token = session.token();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
-    xhr.responseType = 'json';
-    xhr.upload.onprogress = e => { if (e.lengthComputable) onProgress?.(e.loaded / e.total); };
-    xhr.onload = () => {
-      const envelope = xhr.response;
-      if (xhr.status >= 200 && xhr.status < 300 && envelope?.success !== false) return resolve(envelope?.data);
-      const error = envelope?.error ?? {};
-      if (xhr.status === 401 && token) onUnauthorized();
-      reject(new ApiError(xhr.status, error.code ?? 'error', error.message ?? `Upload failed (${xhr.status})`, error.details));
-    };
-    xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server. Check your connection.'));
-    xhr.onabort = () => reject(new ApiError(0, 'aborted', 'Upload cancelled'));
-    signal?.addEventListener('abort', () => xhr.abort());
-    const form = new FormData();
-    if (conversationId) form.append('conversationId', conversationId);
-    form.append('file', file, file.name || 'pasted-image.png');
-    xhr.send(form);
-  });
-}
+export const upload = (file, { conversationId, onProgress, signal } = {}) =>
+  client.upload(file, { conversationId, onProgress, signal, name: file.name || 'pasted-image.png' });
