@@ -22,6 +22,7 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly SqliteBatchStep[] _steps;
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ServerMetrics _metrics;
+    private readonly SqliteCheckpointer _checkpointer;
     private DbConnection? _connection;
     private int _running;
     private volatile bool _disposed;
@@ -33,6 +34,7 @@ public sealed class SqliteWriter : IAsyncDisposable
         _open = open;
         _metrics = metrics;
         _steps = [.. steps ?? []];
+        _checkpointer = new SqliteCheckpointer(open);
     }
 
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, Func<T, bool> commit, CancellationToken ct)
@@ -97,6 +99,7 @@ public sealed class SqliteWriter : IAsyncDisposable
             _metrics.TransactionDuration.Observe(ServerMetrics.SecondsSince(started));
             _metrics.TransactionBatchSize.Observe(_batch.Count);
             foreach (var job in _batch) job.Complete();
+            _checkpointer.Nudge();
         }
         catch (Exception e)
         {
@@ -116,6 +119,11 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         var connection = await _open(CancellationToken.None);
         PreparedStatements.Keep(connection);
+        await using (var pragmas = connection.CreateCommand())
+        {
+            pragmas.CommandText = SqliteCheckpointer.WriterPragmas;
+            await pragmas.ExecuteNonQueryAsync();
+        }
         foreach (var step in _steps)
         {
             await using var setup = connection.CreateCommand();
@@ -147,6 +155,7 @@ public sealed class SqliteWriter : IAsyncDisposable
         while (_pending.TryDequeue(out var late)) late.Fail(new ObjectDisposedException(nameof(SqliteWriter)));
         if (_connection is not null) await CloseAsync(_connection);
         _connection = null;
+        await _checkpointer.DisposeAsync();
         // Only this database's pool: other servers in the same process (test classes) keep theirs, and their WAL files.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
