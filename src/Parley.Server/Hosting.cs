@@ -82,12 +82,14 @@ public static class Hosting
         services.AddSingleton<IEphemeralExpiry>(sp => sp.GetRequiredService<TypingExpiry>());
         services.AddSingleton<IConnectionObserver, PresenceConnections>();
         services.AddPresenceRequests();
+        services.AddPresenceEvents();
         services.AddAgents();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
         services.AddConversationRequests();
+        services.AddConversationEvents();
         services.AddSingleton<AccountService>();
         services.AddUploads();
         services.AddPreviews();
@@ -101,6 +103,7 @@ public static class Hosting
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();
+        services.AddMessageEvents();
         services.AddReactions();
         services.AddPins();
         services.AddMarkUnread();
