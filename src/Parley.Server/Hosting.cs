@@ -81,6 +81,8 @@ public static class Hosting
         services.AddSingleton<TypingExpiry>();
         services.AddSingleton<IEphemeralExpiry>(sp => sp.GetRequiredService<TypingExpiry>());
         services.AddSingleton<IConnectionObserver, PresenceConnections>();
+        services.AddOptions<UserActivityOptions>();
+        services.AddSingleton<UserActivity>();
         services.AddPresenceRequests();
         services.AddPresenceEvents();
         services.AddAgents();

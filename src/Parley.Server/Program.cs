@@ -56,6 +56,7 @@ app.UseDotSegmentGuard();
 app.MapParleyDocs();
 app.UseWebClient();
 app.UseAuthentication();
+app.UseUserActivity();
 app.UseAuthorization();
 app.UseRateLimiter();
 
