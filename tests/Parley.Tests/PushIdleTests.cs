@@ -77,3 +77,53 @@ public sealed class PushIdleTests(PushIdleApp app) : WithLocalPush, IClassFixtur
         return pushes;
     }
 }
+
+/// <summary>Two nodes sharing Push:IdleSeconds=1 through Redis.</summary>
+public sealed class PushIdleNodes : IAsyncLifetime
+{
+    public TwoNodes Nodes { get; } = new([new("Push:AllowPrivateAddresses", "true"), new("Push:Concurrency", "1"), new("Push:IdleSeconds", "1")]);
+
+    public ValueTask InitializeAsync() => Nodes.InitializeAsync();
+
+    public ValueTask DisposeAsync() => Nodes.DisposeAsync();
+}
+
+/// <summary>Activity on one node keeps the user from being pushed by another: the node that took the message decides.</summary>
+public sealed class PushIdleAcrossNodesTests(PushIdleNodes fixture) : IClassFixture<PushIdleNodes>, IAsyncLifetime
+{
+    private LocalPushService _service = null!;
+
+    public async ValueTask InitializeAsync() => _service = await LocalPushService.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task A_socket_idle_on_node_B_is_pushed_from_node_A_and_one_active_there_is_not()
+    {
+        var nodes = fixture.Nodes;
+        await nodes.RunningAsync();
+        var ann = await TwoNodes.UserAsync(nodes.A, "ann");
+        var (bob, cat, eve) = (await TwoNodes.UserAsync(nodes.B, "bob"), await TwoNodes.UserAsync(nodes.B, "cat"), await TwoNodes.UserAsync(nodes.B, "eve"));
+        var group = await ann.GroupAsync(bob, cat);
+        var fence = await ann.GroupAsync(eve);
+        var devices = new Dictionary<string, TestUser>();
+        foreach (var user in new[] { bob, cat, eve })
+        {
+            var device = _service.NewDevice();
+            devices[device.Name] = user;
+            (await user.PostAsync("/api/push/subscriptions", device.Subscription)).Expect(201);
+        }
+        await using var bobOnB = await bob.OnlineAsync();
+        await using var catOnB = await cat.OnlineAsync();
+        await Task.Delay(TimeSpan.FromMilliseconds(1100));
+
+        Assert.True((await bobOnB.RequestAsync("ping")).GetProperty("ok").GetBoolean());
+        Assert.True((await catOnB.RequestAsync("typing:start", new { conversationId = group })).GetProperty("ok").GetBoolean());
+        await ann.SendAsync(group, "from node A");
+        var marker = await ann.SendAsync(fence, "fence");
+
+        var pushes = new List<ReceivedPush>();
+        while (pushes.Count == 0 || pushes[^1].Payload.Str("messageId") != marker.Str("id")) pushes.Add(await _service.NextAsync());
+        Assert.True(pushes.Select(p => devices[p.Device].Id).SequenceEqual([bob.Id, eve.Id]), nodes.Logs);
+    }
+}
