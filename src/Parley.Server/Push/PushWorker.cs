@@ -15,8 +15,9 @@ public sealed record PushPayload(string Type, string ConversationId, string Mess
 
 /// <summary>
 /// After a message is sent (on the node that took it, so each is pushed once), pushes it to the conversation's other
-/// members who have no live socket anywhere (or, with Push:IdleSeconds, none in use for that long), unless they muted the conversation or blocked the sender. Thread-only
-/// replies and system messages push nobody. A subscription the push service calls gone (404/410) is deleted.
+/// members who have no live socket anywhere (or, with Push:IdleSeconds, did nothing anywhere for that long), unless
+/// they muted the conversation or blocked the sender. Thread-only replies and system messages push nobody. A
+/// subscription the push service calls gone (404/410) is deleted.
 /// </summary>
 public sealed partial class PushWorker(PushSender sender, PushSubscriptions subscriptions, PresenceTracker presence, UserActivity activity, Db db,
     IOptions<PushOptions> options, ILogger<PushWorker> logger) : BackgroundService, IMessageSentListener
