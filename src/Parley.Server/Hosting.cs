@@ -81,13 +81,17 @@ public static class Hosting
         services.AddSingleton<TypingExpiry>();
         services.AddSingleton<IEphemeralExpiry>(sp => sp.GetRequiredService<TypingExpiry>());
         services.AddSingleton<IConnectionObserver, PresenceConnections>();
+        services.AddOptions<UserActivityOptions>();
+        services.AddSingleton<UserActivity>();
         services.AddPresenceRequests();
+        services.AddPresenceEvents();
         services.AddAgents();
         services.AddSingleton<ConversationStore>();
         services.AddSingleton<ConversationViews>();
         services.AddSingleton<MembershipHooks>();
         services.AddSingleton<ConversationService>();
         services.AddConversationRequests();
+        services.AddConversationEvents();
         services.AddSingleton<AccountService>();
         services.AddUploads();
         services.AddPreviews();
@@ -101,6 +105,7 @@ public static class Hosting
         services.AddSingleton<IMembershipObserver, MembershipSystemMessages>();
         services.AddSingleton<MessageDecorators>();
         services.AddMessageRequests();
+        services.AddMessageEvents();
         services.AddReactions();
         services.AddPins();
         services.AddMarkUnread();

@@ -1,6 +1,7 @@
 using Parley.Server;
 using Parley.Server.Agents;
 using Parley.Server.Api;
+using Parley.Server.AsyncApi;
 using Parley.Server.Auth;
 using Parley.Server.Compat;
 using Parley.Server.Conversations;
@@ -38,6 +39,7 @@ builder.Services.AddIntegrations();
 builder.Services.AddCompatProfiles();
 builder.Services.AddSocketIo();
 builder.Services.AddParleyOpenApi();
+builder.Services.AddAsyncApi();
 
 var app = builder.Build();
 
@@ -54,12 +56,14 @@ app.UseDotSegmentGuard();
 app.MapParleyDocs();
 app.UseWebClient();
 app.UseAuthentication();
+app.UseUserActivity();
 app.UseAuthorization();
 app.UseRateLimiter();
 
 app.MapHealthChecks("/healthz").AllowAnonymous();
 app.MapMetrics();
 app.MapGateway();
+app.MapAsyncApi();
 app.MapSocketIo();
 
 var api = app.MapGroup("/api").ValidateRequestInput();

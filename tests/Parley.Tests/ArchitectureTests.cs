@@ -5,7 +5,7 @@ namespace Parley.Tests;
 
 /// <summary>
 /// The layering of docs/architecture.md, read from the source: Api, Monitoring, Data and Events below the features,
-/// Realtime (the gateway) and SocketIo (the other transport) above them, and no folder of src/Parley.Server importing one that imports it back.
+/// Realtime (the gateway), SocketIo (the other transport) and AsyncApi (the gateway's document) above them, and no folder of src/Parley.Server importing one that imports it back.
 /// </summary>
 public sealed partial class ArchitectureTests
 {
@@ -36,8 +36,16 @@ public sealed partial class ArchitectureTests
     public void Features_never_import_the_gateway()
     {
         // SocketIo is the other transport on top: it registers its sockets with the gateway's registry and dispatcher.
-        var wrong = FolderGraph().Where(f => f.Key is not ("Realtime" or "SocketIo") && f.Value.ContainsKey("Realtime"))
+        // AsyncApi describes the gateway (its frames, its requests, the events it sends) and nobody imports it.
+        var wrong = FolderGraph().Where(f => f.Key is not ("Realtime" or "SocketIo" or "AsyncApi") && f.Value.ContainsKey("Realtime"))
             .Select(f => $"{f.Value["Realtime"]} imports Realtime").ToList();
+        Assert.True(wrong.Count == 0, string.Join("; ", wrong));
+    }
+
+    [Fact]
+    public void Nothing_imports_the_AsyncApi_document()
+    {
+        var wrong = FolderGraph().Where(f => f.Value.ContainsKey("AsyncApi")).Select(f => $"{f.Value["AsyncApi"]} imports AsyncApi").ToList();
         Assert.True(wrong.Count == 0, string.Join("; ", wrong));
     }
 

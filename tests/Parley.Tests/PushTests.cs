@@ -8,7 +8,7 @@ using Parley.Tests.Support;
 namespace Parley.Tests;
 
 /// <summary>Pushes go through one queue in order here, so a push that arrives proves none was sent before it.</summary>
-public sealed class PushApp : ParleyApp
+public class PushApp : ParleyApp
 {
     public ErrorLog Errors { get; } = new();
 
@@ -23,17 +23,9 @@ public sealed class PushApp : ParleyApp
 }
 
 /// <summary>Web Push through a real local push service that verifies VAPID and decrypts every push.</summary>
-public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifetime
+public sealed class PushTests(PushApp app) : WithLocalPush, IClassFixture<PushApp>
 {
-    private LocalPushService _service = null!;
-
-    public async ValueTask InitializeAsync() => _service = await LocalPushService.StartAsync();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        Assert.Empty(app.Errors.Lines);
-    }
+    protected override ErrorLog Errors => app.Errors;
 
     [Fact]
     public async Task A_member_without_a_socket_gets_an_encrypted_signed_push()
@@ -42,12 +34,12 @@ public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifet
         var group = await ann.GroupAsync(bob);
         var key = (await bob.GetAsync("/api/push/key")).Expect(200).Str("publicKey");
         Assert.Equal(65, WebEncoders.Base64UrlDecode(key).Length);
-        var device = _service.NewDevice();
+        var device = Service.NewDevice();
         (await bob.PostAsync("/api/push/subscriptions", device.Subscription)).Expect(201);
 
         var sent = await ann.SendAsync(group, $"Lunch at noon? @{bob.Username}");
 
-        var push = await _service.NextAsync();
+        var push = await Service.NextAsync();
         Assert.Equal(device.Name, push.Device);
         Assert.Equal(key, push.VapidKey);
         Assert.True(push.Ttl > 0);
@@ -69,7 +61,7 @@ public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifet
         var devices = new Dictionary<string, TestUser>();
         foreach (var user in new[] { bob, cat, dan, eve })
         {
-            var device = _service.NewDevice();
+            var device = Service.NewDevice();
             devices[device.Name] = user;
             (await user.PostAsync("/api/push/subscriptions", device.Subscription)).Expect(201);
         }
@@ -81,27 +73,27 @@ public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifet
         var fence = await eve.SendAsync(group, "second");
 
         var pushes = new List<ReceivedPush>();
-        while (pushes.Count == 0 || pushes[^1].Payload.Str("messageId") != fence.Str("id")) pushes.Add(await _service.NextAsync());
+        while (pushes.Count == 0 || pushes[^1].Payload.Str("messageId") != fence.Str("id")) pushes.Add(await Service.NextAsync());
         // "first" reaches eve alone (bob is online, cat muted, dan blocked ann); "second", by eve, reaches dan, who blocked only ann.
         Assert.Equal([eve.Id, dan.Id], pushes.Select(p => devices[p.Device].Id));
     }
 
     [Fact]
-    public async Task A_subscription_the_push_service_calls_gone_is_deleted()
+    public async Task A_subscription_the_pushService_calls_gone_is_deleted()
     {
         var (ann, bob, cat) = (await app.UserAsync("ann"), await app.UserAsync("bob"), await app.UserAsync("cat"));
         var group = await ann.GroupAsync(bob, cat);
-        var revoked = _service.NewDevice();
+        var revoked = Service.NewDevice();
         revoked.Gone = true;
         (await bob.PostAsync("/api/push/subscriptions", revoked.Subscription)).Expect(201);
         var direct = await ann.GroupAsync(cat);
-        var fence = _service.NewDevice();
+        var fence = Service.NewDevice();
         (await cat.PostAsync("/api/push/subscriptions", fence.Subscription)).Expect(201);
 
         await ann.SendAsync(group, "to bob's revoked browser");
-        await _service.NextAsync(); // cat's push of the group message
+        await Service.NextAsync(); // cat's push of the group message
         var marker = await ann.SendAsync(direct, "fence");
-        while ((await _service.NextAsync()).Payload.Str("messageId") != marker.Str("id")) { }
+        while ((await Service.NextAsync()).Payload.Str("messageId") != marker.Str("id")) { }
 
         var left = (await bob.GetAsync("/api/push/subscriptions")).Expect(200);
         Assert.Equal(0, left.GetArrayLength());
@@ -111,7 +103,7 @@ public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifet
     public async Task Subscriptions_are_checked_listed_and_removed_by_their_owner_only()
     {
         var (ann, bob) = (await app.UserAsync("ann"), await app.UserAsync("bob"));
-        var device = _service.NewDevice();
+        var device = Service.NewDevice();
         (await ann.PostAsync("/api/push/subscriptions", new { endpoint = device.Endpoint, keys = new { p256dh = "AAAA", auth = "AAAA" } }))
             .ExpectError(400, "validation_failed");
         (await ann.PostAsync("/api/push/subscriptions", new { endpoint = "ftp://example.com/x", keys = new { } })).ExpectError(400, "validation_failed");
@@ -132,6 +124,22 @@ public sealed class PushTests(PushApp app) : IClassFixture<PushApp>, IAsyncLifet
     {
         await using var connection = await app.Db.OpenAsync();
         await connection.ExecuteAsync(sql, parameters);
+    }
+}
+
+/// <summary>A real local push service for each test, and no error logged by the server meanwhile.</summary>
+public abstract class WithLocalPush : IAsyncLifetime
+{
+    protected LocalPushService Service { get; private set; } = null!;
+
+    protected abstract ErrorLog Errors { get; }
+
+    public async ValueTask InitializeAsync() => Service = await LocalPushService.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        Assert.Empty(Errors.Lines);
     }
 }
 

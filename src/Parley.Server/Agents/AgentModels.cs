@@ -48,6 +48,12 @@ public static class AgentEvents
 {
     /// <summary>A stop request for a running answer, addressed to the agent user on the bus (never stored, no socket receives it).</summary>
     public const string Stop = "agent:stop";
+    public const string MessageDelta = AgentEventTypes.MessageDelta;
+}
+
+/// <summary>The events this feature raises, by the type name clients see.</summary>
+public static class AgentEventTypes
+{
     /// <summary>Text appended to a streaming message (the agent's answer): {conversationId, messageId, seq, offset, text}.</summary>
     public const string MessageDelta = "message:delta";
 }

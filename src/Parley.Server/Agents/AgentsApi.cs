@@ -28,7 +28,7 @@ public static class AgentsApi
     }
 
     public static IServiceCollection AddAgentRequests(this IServiceCollection services) =>
-        services.AddGatewayRequest(StopRequestType, async (call, ct) =>
+        services.AddGatewayRequest<StopRequest>(StopRequestType, async (call, ct) =>
         {
             var body = call.Bind<StopRequest>();
             if (!body.Ok) return body.Error!;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 using Parley.Server.Users;
 
@@ -18,6 +19,7 @@ public static class AgentsSetup
         services.AddSingleton<IMessageSentListener>(sp => sp.GetRequiredService<AgentResponder>());
         services.AddHostedService(sp => sp.GetRequiredService<AgentResponder>());
         services.AddAgentRequests();
+        services.AddEventType<MessageDeltaEvent>(AgentEventTypes.MessageDelta, "Text appended to an agent's answer while it streams");
         return services;
     }
 

@@ -10,12 +10,19 @@ public delegate ValueTask<Outcome<object?>> GatewayHandler(GatewayCall call, Can
 public sealed class GatewayRequestTable
 {
     private readonly Dictionary<string, GatewayHandler> _handlers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Type> _payloads = new(StringComparer.Ordinal);
 
-    public GatewayRequestTable Map(string type, GatewayHandler handler)
+    /// <param name="payload">The type the request's data is read as (the AsyncAPI document describes it); null: none documented.</param>
+    public GatewayRequestTable Map(string type, GatewayHandler handler, Type? payload = null)
     {
         _handlers[type] = handler;
+        if (payload is not null) _payloads[type] = payload;
+        else _payloads.Remove(type);
         return this;
     }
+
+    /// <summary>The type of a request's data, when its feature named one.</summary>
+    public Type? PayloadOf(string type) => _payloads.GetValueOrDefault(type);
 
     public bool TryGet(string type, out GatewayHandler handler) => _handlers.TryGetValue(type, out handler!);
 
@@ -29,9 +36,16 @@ public static class GatewayRequests
     public static IServiceCollection AddGatewayRequest(this IServiceCollection services, string type, GatewayHandler handler) =>
         services.Configure<GatewayRequestTable>(table => table.Map(type, handler));
 
+    /// <summary>As above, naming the type the handler reads its data as (<see cref="GatewayCall.Bind{T}"/>), for the AsyncAPI document.</summary>
+    public static IServiceCollection AddGatewayRequest<TPayload>(this IServiceCollection services, string type, GatewayHandler handler) =>
+        services.Configure<GatewayRequestTable>(table => table.Map(type, handler, typeof(TPayload)));
+
     /// <summary>A service outcome as an ack outcome.</summary>
     public static Outcome<object?> Boxed<T>(this Outcome<T> outcome) => outcome.Ok ? outcome.Value : outcome.Error!;
 }
+
+/// <summary>The first frame of a gateway socket opened without a token; on an authenticated socket it is refused.</summary>
+public sealed record AuthRequest(string? Token);
 
 /// <summary>The socket a request came in on, as the feature answering it sees it.</summary>
 public interface IGatewaySocket

@@ -47,7 +47,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
                     // Someone who left a direct conversation gets it back when either side opens it again.
                     var back = await ConversationStore.AddMembersAsync(connection, tx, existing.Id, [(callerId, Roles.Member), (others[0], Roles.Member)], now);
                     foreach (var m in back) await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, m.UserId,
-                        new { conversationId = existing.Id, conversation = await views.DetailsAsync(connection, tx, existing, null, ct) });
+                        new ConversationEvent(existing.Id, await views.DetailsAsync(connection, tx, existing, null, ct)));
                     var me = (await store.GetForMemberAsync(connection, tx, existing.Id, callerId))!.Value.Member;
                     return (await views.DetailsAsync(connection, tx, existing, me, ct), false);
                 }
@@ -63,7 +63,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             var members = await ConversationStore.AddMembersAsync(connection, tx, c.Id,
                 others.Select(id => (id, Roles.Member)).Prepend((callerId, creatorRole)), now);
             var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
-            await batch.AppendAsync(ConversationEventTypes.ConversationNew, c.Id, null, new { conversationId = c.Id, conversation = neutral });
+            await batch.AppendAsync(ConversationEventTypes.ConversationNew, c.Id, null, new ConversationEvent(c.Id, neutral));
             await hooks.MembersAddedAsync(batch, c, callerId, members.Where(m => m.UserId != callerId).ToList(), ct);
             return (await views.DetailsAsync(connection, tx, c, members[0], ct), true);
         }, ct);
@@ -90,7 +90,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             if (slowModeChanged) await hooks.SlowModeChangedAsync(batch, c, callerId);
             var neutral = await views.DetailsAsync(connection, tx, c, null, ct);
             await batch.AppendAsync(ConversationEventTypes.ConversationUpdated, c.Id, null,
-                new { conversationId = c.Id, conversation = neutral, updatedBy = callerId });
+                new ConversationUpdatedEvent(c.Id, neutral, callerId));
             return await views.DetailsAsync(connection, tx, c, me, ct);
         });
 
@@ -185,7 +185,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
             {
                 await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
                 await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, c.Id, null,
-                    new { conversationId = c.Id, deletedBy = callerId });
+                    new ConversationDeletedEvent(c.Id, callerId));
                 return "deleted";
             }
             await LeaveInTransactionAsync(batch, c, me);
@@ -210,7 +210,7 @@ public sealed class ConversationService(ConversationStore store, ConversationVie
         {
             await ConversationStore.SoftDeleteAsync(connection, tx, c.Id, Clock.NowMs());
             await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, null, me.UserId,
-                new { conversationId = c.Id, deletedBy = me.UserId });
+                new ConversationDeletedEvent(c.Id, me.UserId));
             return;
         }
         await hooks.MemberRemovedAsync(batch, c, me.UserId, me.UserId, "left");

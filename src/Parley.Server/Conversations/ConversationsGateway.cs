@@ -12,7 +12,7 @@ public static class ConversationsGateway
     public const string ConversationCreate = "conversation:create";
 
     public static IServiceCollection AddConversationRequests(this IServiceCollection services) =>
-        services.AddGatewayRequest(ConversationCreate, CreateAsync);
+        services.AddGatewayRequest<CreateConversationRequest>(ConversationCreate, CreateAsync);
 
     public static RouteGroupBuilder MapConnect(this RouteGroupBuilder api)
     {

@@ -18,9 +18,8 @@ public sealed class MembershipHooks(ConversationViews views, IEnumerable<IMember
         foreach (var member in dtos)
         {
             await batch.AppendAsync(ConversationEventTypes.MemberAdded, c.Id, null,
-                new { conversationId = c.Id, userId = member.UserId, member, addedBy = actorId });
-            await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, member.UserId,
-                new { conversationId = c.Id, conversation = neutral });
+                new MemberAddedEvent(c.Id, member.UserId, member, actorId));
+            await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, member.UserId, new ConversationEvent(c.Id, neutral));
             if (member.UserId != actorId && !member.IsAgent)
                 await NotificationService.CreateAsync(batch, member.UserId, NotificationTypes.AddedToConversation,
                     $"You were added to {Label(c)}", c.Id, new { conversationId = c.Id, addedBy = actorId });
@@ -30,7 +29,7 @@ public sealed class MembershipHooks(ConversationViews views, IEnumerable<IMember
 
     public async Task MemberRemovedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string reason)
     {
-        var payload = new { conversationId = c.Id, userId, removedBy = actorId, reason };
+        var payload = new MemberRemovedEvent(c.Id, userId, actorId, reason);
         await batch.AppendAsync(ConversationEventTypes.MemberRemoved, c.Id, null, payload);
         // The one who is gone no longer sees conversation events, so they get their own copy.
         await batch.AppendAsync(ConversationEventTypes.MemberRemoved, null, userId, payload);
@@ -40,7 +39,7 @@ public sealed class MembershipHooks(ConversationViews views, IEnumerable<IMember
     public async Task RoleChangedAsync(EventBatch batch, ConversationRow c, string actorId, string userId, string role)
     {
         await batch.AppendAsync(ConversationEventTypes.MemberRole, c.Id, null,
-            new { conversationId = c.Id, userId, role, changedBy = actorId });
+            new MemberRoleEvent(c.Id, userId, role, actorId));
         if (userId != actorId)
             await NotificationService.CreateAsync(batch, userId, NotificationTypes.RoleChanged,
                 $"Your role in {Label(c)} is now {role}", c.Id, new { conversationId = c.Id, role, changedBy = actorId });

@@ -16,7 +16,7 @@ public sealed record MuteState(string ConversationId, bool Muted, DateTimeOffset
 /// </summary>
 public static class Mutes
 {
-    public const string MutedEvent = "conversation:muted";
+    public const string MutedEvent = ConversationEventTypes.Muted;
 
     public static RouteGroupBuilder MapMutes(this RouteGroupBuilder api)
     {

@@ -103,7 +103,7 @@ public sealed partial class WebhookDispatcher(WebhookStore store, WebhookSender 
         if (failures >= Options.DisableAfterFailures)
         {
             await connection.ExecuteAsync("UPDATE webhooks SET enabled = @no, disabled_at = @now WHERE id = @id", new { id = hook.Id, now, no = false }, tx);
-            await batch.AppendAsync(WebhookEventTypes.WebhookDisabled, null, hook.CreatedBy, new { webhookId = hook.Id, url = hook.Url, failures });
+            await batch.AppendAsync(WebhookEventTypes.WebhookDisabled, null, hook.CreatedBy, new WebhookDisabledEvent(hook.Id, hook.Url, failures));
             return null;
         }
         return giveUp ? null : retryAt;

@@ -75,6 +75,8 @@ public static class WebhookEventTypes
     public const string WebhookDisabled = "webhook:disabled";
 }
 
+public sealed record WebhookDisabledEvent(string WebhookId, string Url, int Failures);
+
 /// <summary>Webhooks:* settings.</summary>
 public sealed class WebhookOptions
 {

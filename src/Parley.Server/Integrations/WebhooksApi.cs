@@ -89,6 +89,7 @@ public static class IntegrationsSetup
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddEventType<WebhookDisabledEvent>(WebhookEventTypes.WebhookDisabled, "Personal, to its creator: failures in a row disabled a webhook");
         return services;
     }
 }

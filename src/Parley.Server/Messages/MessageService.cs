@@ -111,7 +111,7 @@ public sealed partial class MessageService(Db db, EventScope scope, Conversation
         var back = await ConversationStore.AddMembersAsync(connection, tx, access.Id, [(otherId, Roles.Member)], now);
         if (back.Count == 0 || await store.GetForMemberAsync(connection, tx, access.Id, otherId) is not { } found) return;
         await batch.AppendAsync(ConversationEventTypes.ConversationNew, null, otherId,
-            new { conversationId = access.Id, conversation = await views.DetailsAsync(connection, tx, found.Conversation, null, ct) });
+            new ConversationEvent(access.Id, await views.DetailsAsync(connection, tx, found.Conversation, null, ct)));
     }
 
     public async Task<Outcome<MessagePage>> ListAsync(string callerId, ListMessages query, CancellationToken ct)

@@ -18,14 +18,14 @@ public static class MessagesGateway
     public const string MessagesGet = "messages:get";
 
     public static IServiceCollection AddMessageRequests(this IServiceCollection services) => services
-        .AddGatewayRequest(MessageSend, Bound<SendMessageRequest>(SendAsync))
-        .AddGatewayRequest(MessageEdit, Bound<EditMessageRequest>(async (call, r, ct) =>
+        .AddGatewayRequest<SendMessageRequest>(MessageSend, Bound<SendMessageRequest>(SendAsync))
+        .AddGatewayRequest<EditMessageRequest>(MessageEdit, Bound<EditMessageRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().EditAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(MessageDelete, Bound<DeleteMessageRequest>(async (call, r, ct) =>
+        .AddGatewayRequest<DeleteMessageRequest>(MessageDelete, Bound<DeleteMessageRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().DeleteAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(MessageRead, Bound<ReadRequest>(async (call, r, ct) =>
+        .AddGatewayRequest<ReadRequest>(MessageRead, Bound<ReadRequest>(async (call, r, ct) =>
             (await call.Get<MessageService>().MarkReadAsync(call.UserId, r, ct)).Boxed()))
-        .AddGatewayRequest(MessagesGet, Bound<MessagesGetRequest>(GetAsync));
+        .AddGatewayRequest<MessagesGetRequest>(MessagesGet, Bound<MessagesGetRequest>(GetAsync));
 
     /// <summary>Reads the request's data as <typeparamref name="T"/> (a 400 naming the field when it can't) before the handler runs.</summary>
     private static GatewayHandler Bound<T>(Func<GatewayCall, T, CancellationToken, Task<Outcome<object?>>> handler) where T : class =>

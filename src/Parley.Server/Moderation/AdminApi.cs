@@ -64,7 +64,8 @@ public static class ModerationSetup
         .AddSingleton<BlockService>()
         .AddSingleton<ReportService>()
         .AddSingleton<ReportQueue>()
-        .AddSingleton<ConversationModeration>();
+        .AddSingleton<ConversationModeration>()
+        .AddModerationEvents();
 
     /// <summary>Marks the accounts named in Admin:Usernames as administrators (after the migrations).</summary>
     public static Task ApplyServerAdminsAsync(this WebApplication app) =>

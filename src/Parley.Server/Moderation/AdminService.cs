@@ -42,7 +42,7 @@ public sealed class AdminService(EventScope scope, UserStore users, Revocations 
                 WHERE id = @userId
                 """, new { now, until = row.SuspendedUntil, reason, stamp = Guid.NewGuid().ToString("N"), userId }, batch.Transaction);
             await AuditLog.RecordAsync(batch, adminId, AuditActions.UserSuspended, "user", userId, null, reason);
-            await batch.AppendAsync(ModerationEventTypes.UserSuspended, null, adminId, new { userId, until = r.Until, reason });
+            await batch.AppendAsync(ModerationEventTypes.UserSuspended, null, adminId, new UserSuspendedEvent(userId, r.Until, reason));
             return true;
         }, ct);
         await revocations.SuspendedAsync(userId);
@@ -61,7 +61,7 @@ public sealed class AdminService(EventScope scope, UserStore users, Revocations 
                 "UPDATE users SET suspended_at = NULL, suspended_until = NULL, suspension_reason = NULL, updated_at = @now WHERE id = @userId",
                 new { now, userId }, batch.Transaction);
             await AuditLog.RecordAsync(batch, adminId, AuditActions.UserUnsuspended, "user", userId);
-            await batch.AppendAsync(ModerationEventTypes.UserUnsuspended, null, adminId, new { userId });
+            await batch.AppendAsync(ModerationEventTypes.UserUnsuspended, null, adminId, new UserEvent(userId));
             return true;
         }, ct);
         row.SuspendedAt = null;
@@ -91,7 +91,7 @@ public sealed class AdminService(EventScope scope, UserStore users, Revocations 
             if (deletedAt is null) return Failure.ConversationNotFound;
             if (deletedAt != 0) return conversationId;
             await ConversationStore.SoftDeleteAsync(connection, tx, conversationId, Clock.NowMs());
-            await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, conversationId, null, new { conversationId, deletedBy = adminId });
+            await batch.AppendAsync(ConversationEventTypes.ConversationDeleted, conversationId, null, new ConversationDeletedEvent(conversationId, adminId));
             await AuditLog.RecordAsync(batch, adminId, AuditActions.ConversationDeleted, "conversation", conversationId, conversationId, reason);
             return conversationId;
         }, ct);

@@ -16,8 +16,8 @@ public sealed record BlockedUserDto(string Id, string Username, string Name, str
 /// </summary>
 public sealed class BlockService(Db db, EventScope scope, UserStore users, BlockList blocks)
 {
-    public const string Blocked = "user:blocked";
-    public const string Unblocked = "user:unblocked";
+    public const string Blocked = ModerationEventTypes.UserBlocked;
+    public const string Unblocked = ModerationEventTypes.UserUnblocked;
 
     public async Task<Outcome<BlockedUserDto>> BlockAsync(string callerId, string userId, CancellationToken ct)
     {
@@ -30,7 +30,7 @@ public sealed class BlockService(Db db, EventScope scope, UserStore users, Block
             var inserted = await batch.Connection.ExecuteAsync(
                 "INSERT INTO user_blocks (blocker_id, blocked_id, created_at) VALUES (@callerId, @userId, @now) ON CONFLICT DO NOTHING",
                 new { callerId, userId, now }, batch.Transaction) > 0;
-            if (inserted) await batch.AppendAsync(Blocked, null, callerId, new { userId });
+            if (inserted) await batch.AppendAsync(Blocked, null, callerId, new UserEvent(userId));
             return inserted;
         }, ct);
         if (added) await blocks.ChangedAsync(callerId);
@@ -46,7 +46,7 @@ public sealed class BlockService(Db db, EventScope scope, UserStore users, Block
         {
             var deleted = await batch.Connection.ExecuteAsync("DELETE FROM user_blocks WHERE blocker_id = @callerId AND blocked_id = @userId",
                 new { callerId, userId }, batch.Transaction) > 0;
-            if (deleted) await batch.AppendAsync(Unblocked, null, callerId, new { userId });
+            if (deleted) await batch.AppendAsync(Unblocked, null, callerId, new UserEvent(userId));
             return deleted;
         }, ct);
         if (removed) await blocks.ChangedAsync(callerId);

@@ -40,7 +40,7 @@ public sealed class ConversationModeration(EventScope scope, ConversationStore s
                 VALUES (@conversationId, @userId, @callerId, @reason, @until, @now)
                 """, new { conversationId, userId, callerId, reason, until, now }, batch.Transaction);
             await batch.AppendAsync(ModerationEventTypes.MemberBanned, conversationId, null,
-                new { conversationId, userId, until = r.Until, reason, bannedBy = callerId });
+                new MemberBannedEvent(conversationId, userId, r.Until, reason, callerId));
             if (target is not null)
             {
                 await ConversationStore.RemoveMemberAsync(batch.Connection, batch.Transaction, conversationId, userId);
@@ -58,7 +58,7 @@ public sealed class ConversationModeration(EventScope scope, ConversationStore s
             var removed = await batch.Connection.ExecuteAsync("DELETE FROM conversation_bans WHERE conversation_id = @conversationId AND user_id = @userId",
                 new { conversationId, userId }, batch.Transaction);
             if (removed == 0) return false;
-            await batch.AppendAsync(ModerationEventTypes.MemberUnbanned, conversationId, null, new { conversationId, userId, unbannedBy = callerId });
+            await batch.AppendAsync(ModerationEventTypes.MemberUnbanned, conversationId, null, new MemberUnbannedEvent(conversationId, userId, callerId));
             await SystemMessages.ModeratedAsync(batch, c, callerId, SystemMessages.Unbanned, userId, null);
             await AuditLog.RecordAsync(batch, callerId, AuditActions.MemberUnbanned, "user", userId, conversationId);
             return true;
@@ -88,7 +88,7 @@ public sealed class ConversationModeration(EventScope scope, ConversationStore s
                 new { until, conversationId, userId }, batch.Transaction);
             var reason = string.IsNullOrWhiteSpace(r.Reason) ? null : r.Reason.Trim();
             await batch.AppendAsync(ModerationEventTypes.MemberTimedOut, conversationId, null,
-                new { conversationId, userId, until = Clock.ToTime(until), reason, by = callerId });
+                new MemberTimedOutEvent(conversationId, userId, Clock.ToTime(until), reason, callerId));
             await SystemMessages.ModeratedAsync(batch, c, callerId, SystemMessages.TimedOut, userId, Format(Clock.ToTime(until)));
             await AuditLog.RecordAsync(batch, callerId, AuditActions.MemberTimedOut, "user", userId, conversationId, reason);
             return new { conversationId, userId, until = Clock.ToTime(until) };

@@ -66,7 +66,7 @@ public sealed class ReportQueue(Db db, EventScope scope, AdminService admin)
                     $"A moderator warned you about your {(report.MessageId is null ? "behaviour" : "message")} ({report.Reason}).", null,
                     new { reportId, reason = report.Reason, note = d.Note });
             await AuditLog.RecordAsync(batch, adminId, AuditActions.ReportHandled, "report", reportId, report.ConversationId, $"{status}: {action}");
-            await batch.AppendAsync(ModerationEventTypes.ReportUpdated, null, report.ReporterId, new { reportId, status });
+            await batch.AppendAsync(ModerationEventTypes.ReportUpdated, null, report.ReporterId, new ReportUpdatedEvent(reportId, status));
             return true;
         }, ct);
         return await GetAsync(reportId, ct) is { } after ? after : Failure.NotFound("Report not found");

@@ -23,6 +23,7 @@ public static class NotificationLimits
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddSingleton<NotificationStore>();
+        services.AddNotificationEvents();
         services.AddOptions<NotificationsOptions>().BindConfiguration(NotificationsOptions.Section)
             .Validate(o => o.SendLimit > 0 && o.SendWindow > TimeSpan.Zero, "Notifications:SendLimit and SendWindow must be positive")
             .ValidateOnStart();

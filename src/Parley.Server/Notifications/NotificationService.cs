@@ -39,8 +39,7 @@ public static class NotificationService
         };
         await NotificationStore.InsertAsync(batch.Connection, batch.Transaction, row);
         var dto = row.ToDto();
-        await batch.AppendAsync(NotificationEventTypes.NotificationNew, null, userId,
-            new { conversationId, notification = dto });
+        await batch.AppendAsync(NotificationEventTypes.NotificationNew, null, userId, new NotificationEvent(conversationId, dto));
         return dto;
     }
 

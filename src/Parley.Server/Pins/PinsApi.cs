@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Parley.Server.Api;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 
 namespace Parley.Server.Pins;
@@ -9,7 +10,9 @@ public static class PinsApi
 {
     public static IServiceCollection AddPins(this IServiceCollection services) => services
         .AddSingleton<PinService>()
-        .AddSingleton<IMessageDeletedListener>(sp => sp.GetRequiredService<PinService>());
+        .AddSingleton<IMessageDeletedListener>(sp => sp.GetRequiredService<PinService>())
+        .AddEventType<PinnedEvent>(PinEventTypes.Pinned, "A message was pinned")
+        .AddEventType<UnpinnedEvent>(PinEventTypes.Unpinned, "A message was unpinned (unpinnedBy null: it was deleted)");
 
     public static RouteGroupBuilder MapPins(this RouteGroupBuilder api)
     {

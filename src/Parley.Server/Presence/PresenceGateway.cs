@@ -10,9 +10,9 @@ public static class PresenceGateway
     public const string PresenceSet = "presence:set";
 
     public static IServiceCollection AddPresenceRequests(this IServiceCollection services) => services
-        .AddGatewayRequest(TypingStart, StartTypingAsync)
-        .AddGatewayRequest(TypingStop, StopTypingAsync)
-        .AddGatewayRequest(PresenceSet, SetPresenceAsync);
+        .AddGatewayRequest<TypingRequest>(TypingStart, StartTypingAsync)
+        .AddGatewayRequest<TypingRequest>(TypingStop, StopTypingAsync)
+        .AddGatewayRequest<StatusRequest>(PresenceSet, SetPresenceAsync);
 
     private static async ValueTask<Outcome<object?>> StartTypingAsync(GatewayCall call, CancellationToken ct)
     {

@@ -1,6 +1,8 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Options;
 using Parley.Server.Api;
 using Parley.Server.Messages;
+using Parley.Server.Presence;
 
 namespace Parley.Server.Push;
 
@@ -10,6 +12,8 @@ public static class PushApi
     public static IServiceCollection AddWebPush(this IServiceCollection services)
     {
         services.AddOptions<PushOptions>().BindConfiguration(PushOptions.Section);
+        services.AddOptions<UserActivityOptions>().Configure<IOptions<PushOptions>>((activity, push) =>
+            activity.Window = push.Value.Enabled ? TimeSpan.FromSeconds(Math.Max(0, push.Value.IdleSeconds)) : TimeSpan.Zero);
         services.AddSingleton<VapidKeys>();
         services.AddSingleton<PushSubscriptions>();
         services.AddSingleton<PushSender>();

@@ -23,4 +23,10 @@ public sealed class PushOptions
     public int QueueSize { get; set; } = 10_000;
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
     public int MaxSubscriptionsPerUser { get; set; } = 20;
+
+    /// <summary>
+    /// Also push to a user whose sockets are live but who did nothing (no request but heartbeats, no REST call, no new
+    /// socket) anywhere for this many seconds; 0, the default: only users with no live socket are pushed.
+    /// </summary>
+    public int IdleSeconds { get; set; }
 }

@@ -15,10 +15,11 @@ public sealed record PushPayload(string Type, string ConversationId, string Mess
 
 /// <summary>
 /// After a message is sent (on the node that took it, so each is pushed once), pushes it to the conversation's other
-/// members who have no live socket anywhere, unless they muted the conversation or blocked the sender. Thread-only
-/// replies and system messages push nobody. A subscription the push service calls gone (404/410) is deleted.
+/// members who have no live socket anywhere (or, with Push:IdleSeconds, did nothing anywhere for that long), unless
+/// they muted the conversation or blocked the sender. Thread-only replies and system messages push nobody. A
+/// subscription the push service calls gone (404/410) is deleted.
 /// </summary>
-public sealed partial class PushWorker(PushSender sender, PushSubscriptions subscriptions, PresenceTracker presence, Db db,
+public sealed partial class PushWorker(PushSender sender, PushSubscriptions subscriptions, PresenceTracker presence, UserActivity activity, Db db,
     IOptions<PushOptions> options, ILogger<PushWorker> logger) : BackgroundService, IMessageSentListener
 {
     private const int PreviewLength = 120;
@@ -52,7 +53,8 @@ public sealed partial class PushWorker(PushSender sender, PushSubscriptions subs
         var targets = await TargetsAsync(message, ct);
         if (targets.Count == 0) return;
         var online = await presence.OnlineAsync(targets.Select(t => t.UserId).Distinct(), ct);
-        foreach (var target in targets.Where(t => !online.Contains(t.UserId)))
+        var idle = await activity.IdleAsync(online, ct);
+        foreach (var target in targets.Where(t => !online.Contains(t.UserId) || idle.Contains(t.UserId)))
         {
             var mention = message.Content is { } text && text.Contains('@' + target.Username, StringComparison.OrdinalIgnoreCase);
             var payload = JsonSerializer.Serialize(Payload(message, conversationType, target, mention), JsonSetup.Default);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Parley.Server.Api;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 
 namespace Parley.Server.Reactions;
@@ -11,7 +12,9 @@ public static class ReactionsApi
         .AddSingleton<ReactionService>()
         .AddSingleton<IMessageDeletedListener>(sp => sp.GetRequiredService<ReactionService>())
         .AddSingleton<IMessageDecorator, ReactionDecorator>()
-        .AddReactionRequests();
+        .AddReactionRequests()
+        .AddEventType<ReactionEvent>(ReactionEventTypes.Added, "Someone reacted to a message (count: that emoji's count now)")
+        .AddEventType<ReactionEvent>(ReactionEventTypes.Removed, "Someone took a reaction back");
 
     public static RouteGroupBuilder MapReactions(this RouteGroupBuilder api)
     {

@@ -9,8 +9,8 @@ public static class ReactionsGateway
     public const string Remove = "reaction:remove";
 
     public static IServiceCollection AddReactionRequests(this IServiceCollection services) => services
-        .AddGatewayRequest(Add, (call, ct) => ChangeAsync(call, add: true, ct))
-        .AddGatewayRequest(Remove, (call, ct) => ChangeAsync(call, add: false, ct));
+        .AddGatewayRequest<ReactionRequest>(Add, (call, ct) => ChangeAsync(call, add: true, ct))
+        .AddGatewayRequest<ReactionRequest>(Remove, (call, ct) => ChangeAsync(call, add: false, ct));
 
     private static async ValueTask<Outcome<object?>> ChangeAsync(GatewayCall call, bool add, CancellationToken ct)
     {

@@ -19,9 +19,9 @@ public static class BuiltInRequests
     public const string Resume = "resume";
 
     public static IServiceCollection AddBuiltInGatewayRequests(this IServiceCollection services) => services
-        .AddGatewayRequest(Ping, PingAsync)
-        .AddGatewayRequest(Auth, (_, _) => ValueTask.FromResult<Outcome<object?>>(Failure.BadRequest("This socket is already authenticated")))
-        .AddGatewayRequest(Resume, ResumeAsync);
+        .AddGatewayRequest<System.Text.Json.JsonElement>(Ping, PingAsync)
+        .AddGatewayRequest<AuthRequest>(Auth, (_, _) => ValueTask.FromResult<Outcome<object?>>(Failure.BadRequest("This socket is already authenticated")))
+        .AddGatewayRequest<ResumeRequest>(Resume, ResumeAsync);
 
     private static ValueTask<Outcome<object?>> PingAsync(GatewayCall call, CancellationToken ct) =>
         ValueTask.FromResult<Outcome<object?>>(new Pong(DateTimeOffset.UtcNow));

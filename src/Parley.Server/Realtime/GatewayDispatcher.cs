@@ -12,7 +12,7 @@ namespace Parley.Server.Realtime;
 /// close the socket with 1008. An unknown type is an <c>ok:false</c> ack and the socket stays open.
 /// </summary>
 public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> table, IOptions<GatewayOptions> options, IServiceProvider services,
-    ILogger<GatewayDispatcher> logger)
+    Presence.UserActivity activity, ILogger<GatewayDispatcher> logger)
 {
     private readonly GatewayOptions _options = options.Value;
 
@@ -29,22 +29,20 @@ public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> tabl
             return;
         }
         using var document = JsonDocument.Parse(frame.Text);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String)
-            {
-                await RejectAsync(connection, "invalid_frame", "A request is {\"type\":…,\"id\":…,\"data\":{…}}", ct);
-                return;
-            }
-            var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
-                ? JsonMarshal.GetRawUtf8Value(idElement).ToArray() : default(ReadOnlyMemory<byte>);
-            var type = typeElement.GetString()!;
-            root.TryGetProperty("data", out var data);
-            var call = new GatewayCall(connection, type, data, services);
-            var outcome = await AnswerAsync(call, null, ct);
-            await connection.SendAsync(Frames.Ack(id, outcome), ct);
-            call.Acked();
+            await RejectAsync(connection, "invalid_frame", "A request is {\"type\":…,\"id\":…,\"data\":{…}}", ct);
+            return;
         }
+        var id = root.TryGetProperty("id", out var idElement) && idElement.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? JsonMarshal.GetRawUtf8Value(idElement).ToArray() : default(ReadOnlyMemory<byte>);
+        var type = typeElement.GetString()!;
+        root.TryGetProperty("data", out var data);
+        var call = new GatewayCall(connection, type, data, services);
+        var outcome = await AnswerAsync(call, null, ct);
+        await connection.SendAsync(Frames.Ack(id, outcome), ct);
+        call.Acked();
     }
 
     /// <summary>Answers one request of another transport (Socket.IO) with the same handlers (or <paramref name="handler"/>, a
@@ -62,6 +60,7 @@ public sealed partial class GatewayDispatcher(IOptions<GatewayRequestTable> tabl
         if (handler is null && !table.Value.TryGet(call.Type, out handler))
             return new Failure(400, "unknown_request", $"Unknown request type '{call.Type}'",
                 new Dictionary<string, string[]> { ["type"] = [.. table.Value.Types.Order()] });
+        if (call.Type != BuiltInRequests.Ping) activity.Touch(call.UserId);
         try
         {
             return await handler(call, ct);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Parley.Server.Api;
+using Parley.Server.Events;
 using Parley.Server.Messages;
 
 namespace Parley.Server.Threads;
@@ -8,7 +9,8 @@ namespace Parley.Server.Threads;
 public static class ThreadsApi
 {
     public static IServiceCollection AddThreads(this IServiceCollection services) =>
-        services.AddSingleton<ThreadService>().AddSingleton<IThreadReplies, ThreadReplies>();
+        services.AddSingleton<ThreadService>().AddSingleton<IThreadReplies, ThreadReplies>()
+            .AddEventType<ThreadUpdatedEvent>(ThreadEventTypes.Updated, "A thread's summary changed (a reply was added or deleted)");
 
     public static RouteGroupBuilder MapThreads(this RouteGroupBuilder api)
     {

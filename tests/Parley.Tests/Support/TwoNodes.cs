@@ -20,6 +20,12 @@ public sealed class TwoNodes : IAsyncLifetime
 
     public TwoNodes() => (A, B) = (new ServerProcess { Settings = _settings }, new ServerProcess { Settings = _settings });
 
+    /// <summary>Two nodes with more configuration of their own (a feature's settings).</summary>
+    public TwoNodes(IEnumerable<KeyValuePair<string, string>> settings) : this()
+    {
+        foreach (var (key, value) in settings) _settings[key] = value;
+    }
+
     public ServerProcess[] Both => [A, B];
 
     public async ValueTask InitializeAsync()
