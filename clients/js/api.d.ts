@@ -102,6 +102,7 @@ export interface ParleyApi {
   pushKey: Get<{ publicKey: string }>; listPushSubscriptions: Get<M.PushSubscriptionView[]>;
   pushSubscribe: Send<M.PushSubscriptionView, PushSubscriptionBody>; pushUnsubscribe: Send<unknown, PushSubscriptionBody | undefined, { endpoint?: string }>;
   health: (query?: undefined, options?: CallOptions) => Promise<Response>; metrics: (query?: undefined, options?: CallOptions) => Promise<Response>;
+  asyncApi: (query?: undefined, options?: CallOptions) => Promise<Response>;
 }
 
 // Only what is exported above is public.

@@ -81,7 +81,7 @@ public sealed class PushIdleTests(PushIdleApp app) : WithLocalPush, IClassFixtur
 /// <summary>Two nodes sharing Push:IdleSeconds=1 through Redis.</summary>
 public sealed class PushIdleNodes : IAsyncLifetime
 {
-    public TwoNodes Nodes { get; } = new([new("Push:AllowPrivateAddresses", "true"), new("Push:Concurrency", "1"), new("Push:IdleSeconds", "1")]);
+    public TwoNodes Nodes { get; } = TwoNodes.With([new("Push:AllowPrivateAddresses", "true"), new("Push:Concurrency", "1"), new("Push:IdleSeconds", "1")]);
 
     public ValueTask InitializeAsync() => Nodes.InitializeAsync();
 

@@ -133,6 +133,7 @@ export const routes = [
   // Operations
   ['health', 'GET', '/healthz', 'raw'],
   ['metrics', 'GET', '/metrics', 'raw'],
+  ['asyncApi', 'GET', '/asyncapi.json', 'raw'],
 ];
 
 /** The names of a template's path parameters, in order: '/a/{id}/b/{userId}' → ['id', 'userId']. */

@@ -21,9 +21,12 @@ public sealed class TwoNodes : IAsyncLifetime
     public TwoNodes() => (A, B) = (new ServerProcess { Settings = _settings }, new ServerProcess { Settings = _settings });
 
     /// <summary>Two nodes with more configuration of their own (a feature's settings).</summary>
-    public TwoNodes(IEnumerable<KeyValuePair<string, string>> settings) : this()
+    /// <remarks>A factory, not a constructor: xunit wants a class fixture to have one public constructor.</remarks>
+    public static TwoNodes With(IEnumerable<KeyValuePair<string, string>> settings)
     {
-        foreach (var (key, value) in settings) _settings[key] = value;
+        var nodes = new TwoNodes();
+        foreach (var (key, value) in settings) nodes._settings[key] = value;
+        return nodes;
     }
 
     public ServerProcess[] Both => [A, B];
